@@ -1,0 +1,36 @@
+# Sourced by bin/run and bin/test: the PostgreSQL and Redis helpers.
+
+pg_up() { pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; }
+redis_up() { redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null | grep -q PONG; }
+
+# Start PostgreSQL and Redis the way this machine's services are started,
+# if they are installed here but not answering.
+start_services() {
+    if ! pg_up && command -v pg_ctlcluster >/dev/null; then
+        echo "PostgreSQL is not answering; starting it."
+        pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start || true
+        for _ in $(seq 30); do pg_up && break; sleep 1; done
+    fi
+    if ! redis_up && command -v redis-server >/dev/null; then
+        echo "Redis is not answering; starting it."
+        mkdir -p /var/lib/redis /var/log/redis 2>/dev/null || true
+        redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
+            --dir /var/lib/redis --logfile /var/log/redis/ci.log || true
+        for _ in $(seq 30); do redis_up && break; sleep 1; done
+    fi
+}
+
+# Create (once) the virtual environment and install a requirements file in it.
+ensure_venv() {
+    local requirements="$1"
+    VENV="${VENV:-.venv}"
+    if [ ! -x "$VENV/bin/python" ]; then
+        python3 -m venv "$VENV"
+    fi
+    local stamp="$VENV/.installed-$(basename "$requirements")"
+    if [ ! -f "$stamp" ] || [ "$requirements" -nt "$stamp" ] || [ requirements.txt -nt "$stamp" ]; then
+        "$VENV/bin/pip" install --quiet --disable-pip-version-check -r "$requirements"
+        touch "$stamp"
+    fi
+    PYTHON="$VENV/bin/python"
+}

@@ -1,0 +1,143 @@
+"""Every vocabulary of the claims app, one ``TextChoices`` class each.
+
+No status, kind or stance string is written anywhere else in the code.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ClaimStatus(models.TextChoices):
+    UNVERIFIED = "unverified", _("Unverified")
+    IN_REVIEW = "in_review", _("In review")
+    SUPPORTED = "supported", _("Supported")
+    REFUTED = "refuted", _("Refuted")
+    DISPUTED = "disputed", _("Disputed")
+    UNPROVEN = "unproven", _("Unproven")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    @classmethod
+    def verdicts(cls):
+        """Statuses that are a published verdict."""
+        return (cls.SUPPORTED, cls.REFUTED, cls.DISPUTED, cls.UNPROVEN)
+
+    @classmethod
+    def open(cls):
+        """Statuses of claims that still await a verdict."""
+        return (cls.UNVERIFIED, cls.IN_REVIEW)
+
+
+class ClaimKind(models.TextChoices):
+    CASUALTY_FIGURE = "casualty_figure", _("Casualty figure")
+    TROOP_PRESENCE = "troop_presence", _("Troop presence")
+    STATEMENT = "statement", _("Statement")
+    STATISTIC = "statistic", _("Statistic")
+    EVENT = "event", _("Event")
+    OTHER = "other", _("Other")
+
+
+class Language(models.TextChoices):
+    """Languages a claim or source can be written in (BCP 47 codes)."""
+
+    ZH = "zh", _("Chinese")
+    EN = "en", _("English")
+    RU = "ru", _("Russian")
+    HY = "hy", _("Armenian")
+    AZ = "az", _("Azerbaijani")
+    UK = "uk", _("Ukrainian")
+    AR = "ar", _("Arabic")
+    HE = "he", _("Hebrew")
+    FA = "fa", _("Persian")
+    TR = "tr", _("Turkish")
+    FR = "fr", _("French")
+    DE = "de", _("German")
+    ES = "es", _("Spanish")
+    OTHER = "und", _("Other")
+
+
+class ActorKind(models.TextChoices):
+    """Who makes a claim or is the subject of one."""
+
+    GOVERNMENT = "government", _("Government or ministry")
+    ARMED_FORCE = "armed_force", _("Armed force")
+    LOCAL_POPULATION = "local_population", _("Local population")
+    OFFICIAL = "official", _("Official or politician")
+    MEDIA = "media", _("Media")
+    INTERNATIONAL = "international", _("International organisation or NGO")
+    OTHER = "other", _("Other")
+
+
+class PlacePrecision(models.TextChoices):
+    EXACT = "exact", _("Exact")
+    VICINITY = "vicinity", _("Vicinity")
+    LOCALITY = "locality", _("Locality")
+    REGION = "region", _("Region")
+
+
+class TimePrecision(models.TextChoices):
+    DAY = "day", _("Day")
+    WEEK = "week", _("Week")
+    MONTH = "month", _("Month")
+
+
+class SourceRole(models.TextChoices):
+    ORIGIN = "origin", _("Origin")
+    REPETITION = "repetition", _("Repetition")
+
+
+class QuoteMatch(models.TextChoices):
+    """Whether a source's page still carries what was quoted from it."""
+
+    PENDING = "pending", _("Not checked yet")
+    FOUND = "found", _("Found")
+    NOT_FOUND = "not_found", _("Not found")
+    SOURCE_UNAVAILABLE = "source_unavailable", _("Source unavailable")
+
+
+class Stance(models.TextChoices):
+    SUPPORTS = "supports", _("Supports")
+    REFUTES = "refutes", _("Refutes")
+    CONTEXT = "context", _("Context")
+
+
+class CasualtyCategory(models.TextChoices):
+    KILLED = "killed", _("Killed")
+    INJURED = "injured", _("Injured")
+    MISSING = "missing", _("Missing")
+
+
+class BoundQualifier(models.TextChoices):
+    EXACT = "exact", _("Exactly")
+    AT_LEAST = "at_least", _("At least")
+    UP_TO = "up_to", _("Up to")
+    ABOUT = "about", _("About")
+
+
+class Population(models.TextChoices):
+    ALL = "all", _("All")
+    CIVILIANS = "civilians", _("Civilians")
+    MILITARY = "military", _("Military")
+
+
+class Presence(models.TextChoices):
+    PRESENT = "present", _("Present")
+    ABSENT = "absent", _("Absent")
+
+
+class LogAction(models.TextChoices):
+    """What a claim log entry records."""
+
+    CREATED = "created", _("Submitted")
+    EDITED = "edited", _("Edited")
+    STATUS_CHANGED = "status_changed", _("Status changed")
+    SOURCE_LINKED = "source_linked", _("Source linked")
+    EVIDENCE_ADDED = "evidence_added", _("Evidence added")
+    EVIDENCE_WITHDRAWN = "evidence_withdrawn", _("Evidence withdrawn")
+
+
+class Role(models.TextChoices):
+    """The roles of the tracker, kept as Django groups of the same names."""
+
+    REVIEWER = "reviewer", _("Reviewer")
+    EDITOR = "editor", _("Editor")
+    ADMIN = "admin", _("Admin")

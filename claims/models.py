@@ -1,0 +1,438 @@
+"""The claim domain: what is claimed, who claims it, where it was published,
+and what the evidence says.
+
+Nothing here is hard-deleted: claims, links and evidence are withdrawn, and
+every change to a claim appends a ``ClaimLogEntry`` that no one can edit.
+Status changes go through ``claims.workflow``; writes that touch several
+rows go through ``claims.services``.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from sources.models import Source, SourceCheck
+
+from .choices import (
+    ActorKind,
+    BoundQualifier,
+    CasualtyCategory,
+    ClaimKind,
+    ClaimStatus,
+    Language,
+    LogAction,
+    PlacePrecision,
+    Population,
+    Presence,
+    QuoteMatch,
+    SourceRole,
+    Stance,
+    TimePrecision,
+)
+from .search import search_tokens
+from .uploads import validate_evidence_file
+
+
+class Undeletable(models.Model):
+    """Refuses ``delete()``: the tracker withdraws, it never deletes."""
+
+    class Meta:
+        abstract = True
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError(f"{type(self).__name__} rows are never deleted; withdraw them instead.")
+
+
+class Actor(Undeletable):
+    """Someone who makes claims or is the subject of them: a ministry, an
+    armed force, a local population, a politician."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    name_original = models.CharField(_("name in original language"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=24, choices=ActorKind.choices, default=ActorKind.OTHER)
+    affiliation = models.ForeignKey(
+        "self",
+        verbose_name=_("part of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+        help_text=_("The party this actor speaks for, e.g. a ministry's government."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("actor")
+        verbose_name_plural = _("actors")
+
+    def __str__(self):
+        return self.name
+
+
+class Place(Undeletable):
+    """A named place with a precision, so claims about the same place can be
+    compared later."""
+
+    name = models.CharField(_("name"), max_length=200)
+    name_original = models.CharField(_("name in original language"), max_length=200, blank=True)
+    precision = models.CharField(
+        _("precision"), max_length=16, choices=PlacePrecision.choices, default=PlacePrecision.REGION
+    )
+    parent = models.ForeignKey(
+        "self", verbose_name=_("within"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5, null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("place")
+        verbose_name_plural = _("places")
+        constraints = [models.UniqueConstraint(fields=["name", "precision"], name="unique_place_name_precision")]
+
+    def __str__(self):
+        return self.name
+
+
+class Event(Undeletable):
+    """A happening that several claims are about, so that competing figures
+    and contradictory claims sit side by side."""
+
+    name = models.CharField(_("name"), max_length=300)
+    name_original = models.CharField(_("name in original language"), max_length=300, blank=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    place = models.ForeignKey(Place, verbose_name=_("place"), null=True, blank=True, on_delete=models.PROTECT)
+    started_on = models.DateField(_("started on"), null=True, blank=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-started_on", "name"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+
+    def __str__(self):
+        return self.name
+
+
+class ClaimQuerySet(models.QuerySet):
+    def published(self):
+        """Claims with a published verdict."""
+        return self.filter(status__in=ClaimStatus.verdicts())
+
+    def for_list(self):
+        """What a list of claims shows, fetched in a constant number of queries."""
+        return self.select_related("claimant", "event", "submitter", "place").prefetch_related(
+            "casualty_figures", "source_links__source__outlet"
+        )
+
+
+class Claim(Undeletable):
+    """A statement seen in the news, in its original language."""
+
+    text = models.TextField(_("claim (original language)"))
+    language = models.CharField(_("language"), max_length=8, choices=Language.choices)
+    translation = models.TextField(_("English translation"), blank=True)
+    kind = models.CharField(_("kind"), max_length=24, choices=ClaimKind.choices, default=ClaimKind.OTHER)
+    claimant = models.ForeignKey(
+        Actor, verbose_name=_("claimant"), null=True, blank=True, on_delete=models.PROTECT, related_name="claims"
+    )
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), null=True, blank=True, on_delete=models.PROTECT, related_name="claims"
+    )
+    place = models.ForeignKey(
+        Place, verbose_name=_("place"), null=True, blank=True, on_delete=models.PROTECT, related_name="claims"
+    )
+    occurred_on = models.DateField(_("refers to date"), null=True, blank=True)
+    occurred_until = models.DateField(_("refers to date, until"), null=True, blank=True)
+    time_precision = models.CharField(
+        _("date precision"), max_length=8, choices=TimePrecision.choices, default=TimePrecision.DAY
+    )
+    stated_on = models.DateField(_("stated on"), null=True, blank=True, help_text=_("When the claimant said it."))
+    status = models.CharField(
+        _("status"), max_length=16, choices=ClaimStatus.choices, default=ClaimStatus.UNVERIFIED, editable=False
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    submitter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitter"),
+        on_delete=models.PROTECT,
+        related_name="submitted_claims",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    search_tokens = models.TextField(editable=False, blank=True)
+
+    objects = ClaimQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("claim")
+        verbose_name_plural = _("claims")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(occurred_until__isnull=True) | Q(occurred_until__gte=models.F("occurred_on")),
+                name="claim_period_ordered",
+                violation_error_message=_("The end date is before the start date."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.text[:80]
+
+    def save(self, *args, **kwargs):
+        self.search_tokens = search_tokens(self.text, self.translation)
+        if kwargs.get("update_fields") is not None and {"text", "translation"} & set(kwargs["update_fields"]):
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_tokens"}
+        super().save(*args, **kwargs)
+
+    @property
+    def is_published(self):
+        return self.status in ClaimStatus.verdicts()
+
+    @property
+    def current_verdict(self):
+        return self.verdicts.filter(superseded_at__isnull=True).first()
+
+
+class ClaimSource(models.Model):
+    """A source that carries a claim, with the passage quoted from it."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="source_links")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="claim_links")
+    role = models.CharField(_("role"), max_length=16, choices=SourceRole.choices, default=SourceRole.ORIGIN)
+    quoted_passage = models.TextField(_("quoted passage"), blank=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    # Filled by the source checks: does the page still carry the quote?
+    quote_match = models.CharField(
+        _("quote found"), max_length=24, choices=QuoteMatch.choices, default=QuoteMatch.PENDING
+    )
+    figures_match = models.CharField(
+        _("figures found"), max_length=24, choices=QuoteMatch.choices, default=QuoteMatch.PENDING
+    )
+    matched_excerpt = models.TextField(_("matched excerpt"), blank=True)
+    matched_check = models.ForeignKey(SourceCheck, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["added_at", "id"]
+        verbose_name = _("claim source")
+        verbose_name_plural = _("claim sources")
+        constraints = [models.UniqueConstraint(fields=["claim", "source"], name="unique_claim_source")]
+
+    def __str__(self):
+        return f"{self.claim_id} ← {self.source}"
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Source links are never deleted; withdraw them instead.")
+
+
+class CasualtyFigure(models.Model):
+    """One casualty count stated in a claim: a category (killed, injured,
+    missing), who is counted, and a range with a qualifier.
+
+    "At least 6 killed (4 soldiers and 2 civilians)" is three rows: 6 of all,
+    4 military, 2 civilians. ``as_of`` is when the count was reported, so that
+    tolls can be followed over time.
+    """
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="casualty_figures")
+    category = models.CharField(_("category"), max_length=16, choices=CasualtyCategory.choices)
+    population = models.CharField(
+        _("who is counted"), max_length=16, choices=Population.choices, default=Population.ALL
+    )
+    qualifier = models.CharField(_("qualifier"), max_length=16, choices=BoundQualifier.choices)
+    low = models.PositiveIntegerField(_("low bound"), null=True, blank=True, validators=[MinValueValidator(0)])
+    high = models.PositiveIntegerField(_("high bound"), null=True, blank=True, validators=[MinValueValidator(0)])
+    as_of = models.DateField(_("as of"), null=True, blank=True, help_text=_("When this count was reported."))
+
+    class Meta:
+        ordering = ["category", "population", "id"]
+        verbose_name = _("casualty figure")
+        verbose_name_plural = _("casualty figures")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(low__isnull=True) | Q(high__isnull=True) | Q(high__gte=models.F("low")),
+                name="casualty_bounds_ordered",
+            ),
+            models.CheckConstraint(condition=Q(low__isnull=False) | Q(high__isnull=False), name="casualty_has_bound"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_category_display()} ({self.get_population_display()}): {self.display_range}"
+
+    @property
+    def display_range(self):
+        if self.qualifier == BoundQualifier.UP_TO:
+            return f"≤ {self.high}"
+        if self.qualifier == BoundQualifier.AT_LEAST:
+            return f"≥ {self.low}"
+        prefix = "~" if self.qualifier == BoundQualifier.ABOUT else ""
+        if self.high is not None and self.high != self.low:
+            return f"{prefix}{self.low}–{self.high}"
+        return f"{prefix}{self.low}"
+
+    def clean(self):
+        """Check the bounds agree with each other and with the qualifier."""
+        errors = {}
+        low, high, qualifier = self.low, self.high, self.qualifier
+        if low is not None and low < 0:
+            errors["low"] = _("The low bound (%(low)s) cannot be negative.") % {"low": low}
+        if high is not None and high < 0:
+            errors["high"] = _("The high bound (%(high)s) cannot be negative.") % {"high": high}
+        if qualifier == BoundQualifier.UP_TO:
+            if high is None:
+                errors["high"] = _("“Up to” needs a high bound.")
+            if low is not None:
+                errors["low"] = _("“Up to” takes only a high bound; leave the low bound empty.")
+        elif qualifier in (BoundQualifier.EXACT, BoundQualifier.ABOUT, BoundQualifier.AT_LEAST):
+            if low is None:
+                errors["low"] = _("“%(qualifier)s” needs a low bound.") % {"qualifier": self.get_qualifier_display()}
+            if qualifier == BoundQualifier.AT_LEAST and high is not None:
+                errors["high"] = _("“At least” takes only a low bound; leave the high bound empty.")
+        if "low" not in errors and "high" not in errors and low is not None and high is not None and high < low:
+            errors["high"] = _("The high bound (%(high)s) is below the low bound (%(low)s).") % {
+                "high": high,
+                "low": low,
+            }
+        if errors:
+            raise ValidationError(errors)
+
+
+class TroopPresence(models.Model):
+    """A claim that a force is (or is not) at a place during a period."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="troop_presences")
+    force = models.ForeignKey(Actor, verbose_name=_("force"), on_delete=models.PROTECT, related_name="+")
+    place = models.ForeignKey(Place, verbose_name=_("place"), on_delete=models.PROTECT, related_name="+")
+    presence = models.CharField(_("present or absent"), max_length=8, choices=Presence.choices)
+    period_start = models.DateField(_("from"), null=True, blank=True)
+    period_end = models.DateField(_("until"), null=True, blank=True)
+    time_precision = models.CharField(
+        _("date precision"), max_length=8, choices=TimePrecision.choices, default=TimePrecision.DAY
+    )
+
+    class Meta:
+        verbose_name = _("troop presence")
+        verbose_name_plural = _("troop presences")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__isnull=True)
+                | Q(period_start__isnull=True)
+                | Q(period_end__gte=models.F("period_start")),
+                name="presence_period_ordered",
+                violation_error_message=_("The end of the period is before its start."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.force} {self.get_presence_display()} @ {self.place}"
+
+
+class Evidence(models.Model):
+    """Something a reviewer found that supports, refutes or gives context to
+    a claim: a source, a file, or both."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="evidence")
+    stance = models.CharField(_("stance"), max_length=16, choices=Stance.choices)
+    source = models.ForeignKey(
+        Source, verbose_name=_("source"), null=True, blank=True, on_delete=models.PROTECT, related_name="evidence"
+    )
+    file = models.FileField(_("file"), upload_to="evidence/%Y/%m/", blank=True, validators=[validate_evidence_file])
+    file_content_type = models.CharField(max_length=100, blank=True, editable=False)
+    file_size = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
+    quoted_passage = models.TextField(_("quoted passage"), blank=True)
+    note = models.TextField(_("note"), blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("added at"), auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(source__isnull=False) | ~Q(file=""),
+                name="evidence_has_source_or_file",
+                violation_error_message=_("Give a source URL, a file, or both."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_stance_display()}: {self.note[:60] or self.source or self.file.name}"
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Evidence is never deleted; withdraw it instead.")
+
+
+class Verdict(Undeletable):
+    """A published verdict. Reopening a claim supersedes its verdict; both
+    are kept, so a newsroom can see how a rating changed."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="verdicts")
+    rating = models.CharField(_("rating"), max_length=16, choices=ClaimStatus.choices)
+    rationale = models.TextField(_("rationale"))
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    published_at = models.DateTimeField(_("published at"), auto_now_add=True)
+    superseded_at = models.DateTimeField(_("superseded at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        get_latest_by = "published_at"
+        verbose_name = _("verdict")
+        verbose_name_plural = _("verdicts")
+
+    def __str__(self):
+        return f"{self.get_rating_display()} ({self.published_at:%Y-%m-%d})"
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("The claim log is append-only.")
+
+    def delete(self):
+        raise PermissionError("The claim log is append-only.")
+
+
+class ClaimLogEntry(models.Model):
+    """One change to a claim, appended and never edited: the audit trail and
+    the claim's timeline. Status changes carry ``from_status``/``to_status``.
+
+    Besides these guards, PostgreSQL refuses UPDATE and DELETE on the table
+    with a trigger (migration 0002), so raw SQL cannot rewrite history either.
+    """
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="log")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(_("action"), max_length=24, choices=LogAction.choices)
+    from_status = models.CharField(_("from"), max_length=16, choices=ClaimStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=16, choices=ClaimStatus.choices, blank=True)
+    rationale = models.TextField(_("rationale"), blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    claim_version = models.PositiveIntegerField(_("claim version"))
+    created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("claim log entry")
+        verbose_name_plural = _("claim log")
+
+    def __str__(self):
+        return f"{self.claim_id} {self.action} by {self.actor} at {self.created_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("The claim log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The claim log is append-only.")

@@ -1,0 +1,80 @@
+"""The one place that answers "may this user do this (to this claim)?".
+
+Views, API permission classes, templates and services all ask ``can`` (or
+``require``); none of them writes a rule of its own. Status changes are
+decided by the table in ``claims.workflow``, which this module consults.
+"""
+
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+
+from .choices import ClaimStatus, Role
+from .roles import roles_of
+from .workflow import allowed_transitions
+
+
+class Action(StrEnum):
+    VIEW_CLAIM = "view_claim"
+    VIEW_INTERNAL = "view_internal"  # unpublished claims, sources, checks, evidence
+    SUBMIT_CLAIM = "submit_claim"
+    EDIT_CLAIM = "edit_claim"
+    LINK_SOURCE = "link_source"
+    ADD_EVIDENCE = "add_evidence"
+    WITHDRAW_EVIDENCE = "withdraw_evidence"
+    REQUEST_CHECK = "request_check"
+    CHANGE_STATUS = "change_status"
+    MANAGE_EVENTS = "manage_events"
+    IMPORT_CLAIMS = "import_claims"
+
+
+_MESSAGES = {
+    Action.VIEW_CLAIM: _("You may not see this claim."),
+    Action.VIEW_INTERNAL: _("Only reviewers, editors and admins may see this."),
+    Action.SUBMIT_CLAIM: _("Only reviewers, editors and admins may submit claims."),
+    Action.EDIT_CLAIM: _("Only its submitter or an editor may edit this claim, and only while it awaits a verdict."),
+    Action.LINK_SOURCE: _("You may not add sources to this claim."),
+    Action.ADD_EVIDENCE: _("You may not add evidence to this claim."),
+    Action.WITHDRAW_EVIDENCE: _("Only its author or an editor may withdraw this evidence."),
+    Action.REQUEST_CHECK: _("Only reviewers, editors and admins may ask for a source check."),
+    Action.CHANGE_STATUS: _("You may not change the status of this claim."),
+    Action.MANAGE_EVENTS: _("Only reviewers, editors and admins may create or edit events."),
+    Action.IMPORT_CLAIMS: _("Only editors and admins may import claims in bulk."),
+}
+
+
+def is_member(user) -> bool:
+    """Whether ``user`` holds any role of the tracker."""
+    return bool(roles_of(user))
+
+
+def can(user, action: Action, obj=None) -> bool:
+    """Whether ``user`` may do ``action``, to ``obj`` where one is given.
+
+    ``obj`` is a ``Claim`` for claim actions and an ``Evidence`` for
+    ``WITHDRAW_EVIDENCE``.
+    """
+    roles = roles_of(user)
+    member = bool(roles)
+    if action == Action.VIEW_CLAIM:
+        return member or (obj is not None and obj.status in ClaimStatus.verdicts())
+    if action in (Action.VIEW_INTERNAL, Action.SUBMIT_CLAIM, Action.REQUEST_CHECK, Action.MANAGE_EVENTS):
+        return member
+    if action == Action.IMPORT_CLAIMS:
+        return Role.EDITOR in roles
+    if action == Action.EDIT_CLAIM:
+        return member and obj.status in ClaimStatus.open() and (Role.EDITOR in roles or obj.submitter_id == user.pk)
+    if action in (Action.LINK_SOURCE, Action.ADD_EVIDENCE):
+        return member and obj.status != ClaimStatus.WITHDRAWN
+    if action == Action.WITHDRAW_EVIDENCE:
+        return member and obj.withdrawn_at is None and (Role.EDITOR in roles or obj.author_id == user.pk)
+    if action == Action.CHANGE_STATUS:
+        return bool(allowed_transitions(obj, user))
+    raise ValueError(f"Unknown action {action!r}")
+
+
+def require(user, action: Action, obj=None) -> None:
+    """Raise ``PermissionDenied`` with a message for people unless ``can``."""
+    if not can(user, action, obj):
+        raise PermissionDenied(_MESSAGES[action])

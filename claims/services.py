@@ -1,0 +1,197 @@
+"""Writes to the claim domain that the pages, the API and the importers share.
+
+Each function checks the permission (``claims.permissions``), validates the
+rows it writes, appends to the claim's log, and asks for source checks once
+the transaction commits. Status changes are not here: see
+``claims.workflow.change_status``.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from sources.services import get_or_create_source, outlet_for_domain, request_check
+
+from .choices import LogAction, SourceRole
+from .exceptions import StaleVersion
+from .models import CasualtyFigure, Claim, ClaimLogEntry, ClaimSource, Evidence, TroopPresence
+from .permissions import Action, require
+from .uploads import evidence_content_type
+
+EDITABLE_FIELDS = (
+    "text",
+    "language",
+    "translation",
+    "kind",
+    "claimant",
+    "event",
+    "place",
+    "occurred_on",
+    "occurred_until",
+    "time_precision",
+    "stated_on",
+)
+
+
+@dataclass
+class SourceLinkData:
+    """A source to link to a claim, as a form or API client gives it."""
+
+    url: str
+    role: str = SourceRole.ORIGIN
+    quoted_passage: str = ""
+    source_fields: dict = field(default_factory=dict)
+
+
+def _loggable(value):
+    """A JSON-safe form of a field value for the claim log."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if hasattr(value, "pk"):
+        return {"id": value.pk, "label": str(value)}
+    return str(value)
+
+
+def _log(claim: Claim, user, action: str, **extra) -> ClaimLogEntry:
+    return ClaimLogEntry.objects.create(claim=claim, actor=user, action=action, claim_version=claim.version, **extra)
+
+
+def _write_details(claim: Claim, figures, presences) -> None:
+    for data in figures:
+        figure = CasualtyFigure(claim=claim, **data)
+        figure.full_clean(exclude=["claim"])
+        figure.save()
+    for data in presences:
+        presence = TroopPresence(claim=claim, **data)
+        presence.full_clean(exclude=["claim"])
+        presence.save()
+
+
+@transaction.atomic
+def submit_claim(user, *, fields: dict, figures=(), presences=(), sources=()) -> Claim:
+    """Create a claim with its structured detail and sources.
+
+    ``fields`` holds ``Claim`` field values; ``figures`` and ``presences``
+    dicts of ``CasualtyFigure``/``TroopPresence`` values; ``sources`` a list
+    of ``SourceLinkData``. Raises ``ValidationError`` and writes nothing if
+    any part is invalid.
+    """
+    require(user, Action.SUBMIT_CLAIM)
+    claim = Claim(submitter=user, **fields)
+    claim.full_clean()
+    claim.save()
+    _write_details(claim, figures, presences)
+    _log(claim, user, LogAction.CREATED)
+    for link in sources:
+        link_source(claim, user, link)
+    return claim
+
+
+@transaction.atomic
+def edit_claim(claim: Claim, user, *, expected_version: int, fields: dict, figures=None, presences=None) -> Claim:
+    """Apply ``fields`` (and, when given, replace the structured detail) to
+    ``claim``, based on ``expected_version``.
+
+    Raises ``StaleVersion`` if the claim changed since that version, so that
+    no one's edit is silently overwritten. Returns the updated claim.
+    """
+    locked = Claim.objects.select_for_update().get(pk=claim.pk)
+    require(user, Action.EDIT_CLAIM, locked)
+    if locked.version != expected_version:
+        raise StaleVersion(expected_version, locked.version)
+    changes = {}
+    for name, value in fields.items():
+        if name not in EDITABLE_FIELDS:
+            raise ValueError(f"{name} cannot be edited")
+        old = getattr(locked, name)
+        if old != value:
+            changes[name] = [_loggable(old), _loggable(value)]
+            setattr(locked, name, value)
+    locked.full_clean()
+    if figures is not None:
+        old_figures = [str(f) for f in locked.casualty_figures.all()]
+        locked.casualty_figures.all().delete()
+        _write_details(locked, figures, ())
+        new_figures = [str(f) for f in locked.casualty_figures.all()]
+        if old_figures != new_figures:
+            changes["casualty_figures"] = [old_figures, new_figures]
+    if presences is not None:
+        old_presences = [str(p) for p in locked.troop_presences.all()]
+        locked.troop_presences.all().delete()
+        _write_details(locked, (), presences)
+        new_presences = [str(p) for p in locked.troop_presences.all()]
+        if old_presences != new_presences:
+            changes["troop_presences"] = [old_presences, new_presences]
+    if not changes:
+        return locked
+    locked.version += 1
+    locked.save()
+    _log(locked, user, LogAction.EDITED, changes=changes)
+    return locked
+
+
+@transaction.atomic
+def link_source(claim: Claim, user, link: SourceLinkData) -> ClaimSource:
+    """Link the source at ``link.url`` to ``claim`` and ask for its check.
+
+    A URL already known links the existing source; linking a source the
+    claim already has updates nothing and returns the existing link.
+    """
+    require(user, Action.LINK_SOURCE, claim)
+    fields = dict(link.source_fields)
+    if "outlet" not in fields:
+        fields["outlet"] = outlet_for_domain(link.url)
+    source, _created = get_or_create_source(link.url, user=user, **fields)
+    existing = ClaimSource.objects.filter(claim=claim, source=source).first()
+    if existing is not None:
+        return existing
+    claim_source = ClaimSource(
+        claim=claim, source=source, role=link.role, quoted_passage=link.quoted_passage.strip(), added_by=user
+    )
+    claim_source.full_clean(exclude=["claim", "source", "added_by"])
+    claim_source.save()
+    _log(claim, user, LogAction.SOURCE_LINKED, changes={"source": source.url, "role": link.role})
+    request_check(source)
+    return claim_source
+
+
+@transaction.atomic
+def add_evidence(
+    claim: Claim, user, *, stance: str, source_url: str = "", file=None, quoted_passage: str = "", note: str = ""
+) -> Evidence:
+    """Attach evidence to ``claim``: a source (checked like any other), a
+    file, or both."""
+    require(user, Action.ADD_EVIDENCE, claim)
+    source = None
+    if source_url:
+        source, created = get_or_create_source(source_url, user=user, outlet=outlet_for_domain(source_url))
+        if created or source.check_requested_at is None:
+            request_check(source)
+    evidence = Evidence(
+        claim=claim, stance=stance, source=source, quoted_passage=quoted_passage.strip(), note=note.strip(), author=user
+    )
+    if file:
+        evidence.file = file
+        evidence.file_size = file.size
+        evidence.file_content_type = evidence_content_type(file.name)
+    evidence.full_clean(exclude=["claim", "author"])
+    evidence.save()
+    _log(claim, user, LogAction.EVIDENCE_ADDED, changes={"evidence": evidence.pk, "stance": stance})
+    return evidence
+
+
+@transaction.atomic
+def withdraw_evidence(evidence: Evidence, user, *, reason: str = "") -> Evidence:
+    """Withdraw ``evidence``: it stays in the record, marked withdrawn."""
+    require(user, Action.WITHDRAW_EVIDENCE, evidence)
+    evidence.withdrawn_at = timezone.now()
+    evidence.save(update_fields=["withdrawn_at"])
+    _log(
+        evidence.claim,
+        user,
+        LogAction.EVIDENCE_WITHDRAWN,
+        rationale=reason.strip(),
+        changes={"evidence": evidence.pk},
+    )
+    return evidence

@@ -1,0 +1,168 @@
+"""The verification workflow: the one place where a claim's status changes.
+
+``TRANSITIONS`` is the whole table of allowed moves and who may make them;
+``change_status`` is the only function that writes ``Claim.status``. Pages,
+the API and the admin call it and never re-check the rules themselves.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .choices import ClaimStatus, LogAction, Role
+from .exceptions import StaleVersion, TransitionRefused
+from .models import Claim, ClaimLogEntry, Verdict
+from .roles import roles_of
+
+_EDITORS = frozenset({Role.EDITOR, Role.ADMIN})
+_EVERYONE = frozenset({Role.REVIEWER, Role.EDITOR, Role.ADMIN})
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One allowed move of the workflow."""
+
+    name: str
+    label: str
+    sources: frozenset
+    target: ClaimStatus
+    roles: frozenset
+    needs_rationale: bool = False
+    # The two-person rule: whoever submitted the claim may not make this move.
+    not_by_submitter: bool = False
+    # The claim's submitter may make this move whatever their role.
+    submitter_may: bool = False
+
+
+_VERDICT_LABELS = {
+    ClaimStatus.SUPPORTED: _("Publish verdict: supported"),
+    ClaimStatus.REFUTED: _("Publish verdict: refuted"),
+    ClaimStatus.DISPUTED: _("Publish verdict: disputed"),
+    ClaimStatus.UNPROVEN: _("Publish verdict: unproven"),
+}
+
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition(
+        name="start_review",
+        label=_("Start review"),
+        sources=frozenset({ClaimStatus.UNVERIFIED}),
+        target=ClaimStatus.IN_REVIEW,
+        roles=_EVERYONE,
+    ),
+    *(
+        Transition(
+            name=f"publish_{verdict}",
+            label=label,
+            sources=frozenset({ClaimStatus.IN_REVIEW}),
+            target=verdict,
+            roles=_EDITORS,
+            needs_rationale=True,
+            not_by_submitter=True,
+        )
+        for verdict, label in _VERDICT_LABELS.items()
+    ),
+    Transition(
+        name="reopen",
+        label=_("Reopen"),
+        sources=frozenset(ClaimStatus.verdicts()),
+        target=ClaimStatus.IN_REVIEW,
+        roles=_EDITORS,
+        needs_rationale=True,
+    ),
+    Transition(
+        name="withdraw",
+        label=_("Withdraw"),
+        sources=frozenset(ClaimStatus.open()),
+        target=ClaimStatus.WITHDRAWN,
+        roles=_EDITORS,
+        needs_rationale=True,
+        submitter_may=True,
+    ),
+    Transition(
+        name="restore",
+        label=_("Restore"),
+        sources=frozenset({ClaimStatus.WITHDRAWN}),
+        target=ClaimStatus.UNVERIFIED,
+        roles=_EDITORS,
+        needs_rationale=True,
+    ),
+)
+
+
+def find_transition(current: str, target: str) -> Transition | None:
+    """The table entry for moving from ``current`` to ``target``, if any."""
+    for rule in TRANSITIONS:
+        if current in rule.sources and rule.target == target:
+            return rule
+    return None
+
+
+def refusal(claim: Claim, user, rule: Transition | None, rationale: str = "") -> TransitionRefused | None:
+    """Why ``user`` may not make ``rule`` on ``claim`` now, or ``None`` if they may.
+
+    With an empty ``rationale`` the rationale rule is not applied, so that
+    pages can list the moves a user may make before the rationale is typed.
+    """
+    if rule is None:
+        return TransitionRefused(_("A claim cannot move that way from its current status."), code="not_allowed")
+    is_submitter = user.is_authenticated and claim.submitter_id == user.pk
+    if not (roles_of(user) & rule.roles or (rule.submitter_may and is_submitter and roles_of(user))):
+        return TransitionRefused(_("Your role may not do this: “%(label)s”.") % {"label": rule.label}, code="role")
+    if rule.not_by_submitter and is_submitter:
+        return TransitionRefused(
+            _("You submitted this claim, so another editor must publish its verdict (two-person rule)."),
+            code="two_person",
+        )
+    return None
+
+
+def allowed_transitions(claim: Claim, user) -> list[Transition]:
+    """The moves ``user`` may make on ``claim`` in its current status."""
+    return [rule for rule in TRANSITIONS if claim.status in rule.sources and refusal(claim, user, rule) is None]
+
+
+def change_status(claim: Claim, user, target: str, *, rationale: str = "", expected_version: int) -> Claim:
+    """Move ``claim`` to ``target`` on behalf of ``user``.
+
+    The claim row is locked; a change based on a version other than the
+    current one raises ``StaleVersion``; a move the table does not allow
+    raises ``TransitionRefused``. Publishing a verdict records a ``Verdict``;
+    leaving a verdict supersedes it. Every move appends a log entry.
+    Returns the updated claim.
+    """
+    rationale = (rationale or "").strip()
+    with transaction.atomic():
+        locked = Claim.objects.select_for_update().get(pk=claim.pk)
+        if locked.version != expected_version:
+            raise StaleVersion(expected_version, locked.version)
+        rule = find_transition(locked.status, target)
+        refused = refusal(locked, user, rule, rationale)
+        if refused is not None:
+            raise refused
+        if rule.needs_rationale and not rationale:
+            raise TransitionRefused(
+                _("Say why: “%(label)s” needs a rationale.") % {"label": rule.label},
+                field="rationale",
+                code="rationale_required",
+            )
+        previous = locked.status
+        now = timezone.now()
+        if previous in ClaimStatus.verdicts():
+            Verdict.objects.filter(claim=locked, superseded_at__isnull=True).update(superseded_at=now)
+        if target in ClaimStatus.verdicts():
+            Verdict.objects.create(claim=locked, rating=target, rationale=rationale, published_by=user)
+        locked.status = target
+        locked.version += 1
+        locked.save(update_fields=["status", "version", "updated_at"])
+        ClaimLogEntry.objects.create(
+            claim=locked,
+            actor=user,
+            action=LogAction.STATUS_CHANGED,
+            from_status=previous,
+            to_status=target,
+            rationale=rationale,
+            claim_version=locked.version,
+        )
+    return locked

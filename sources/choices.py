@@ -1,0 +1,63 @@
+"""Vocabularies of the sources app: reliability grades, check outcomes, health."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Reliability(models.TextChoices):
+    """The Admiralty (NATO) scale for the reliability of a source."""
+
+    A = "A", _("A: completely reliable")
+    B = "B", _("B: usually reliable")
+    C = "C", _("C: fairly reliable")
+    D = "D", _("D: not usually reliable")
+    E = "E", _("E: unreliable")
+    F = "F", _("F: reliability cannot be judged")
+
+
+class CheckOutcome(models.TextChoices):
+    """How one fetch of a source ended."""
+
+    OK = "ok", _("OK")
+    REDIRECTED = "redirected", _("Redirected")
+    NOT_FOUND = "not_found", _("Not found (404)")
+    GONE = "gone", _("Gone (410)")
+    SERVER_ERROR = "server_error", _("Server error")
+    CLIENT_ERROR = "client_error", _("Refused by the server")
+    TIMEOUT = "timeout", _("Timed out")
+    UNSAFE = "unsafe", _("Refused as unsafe")
+    TOO_LARGE = "too_large", _("Too large")
+    UNSUPPORTED = "unsupported", _("Unsupported content")
+    DNS_ERROR = "dns_error", _("DNS error")
+    TLS_ERROR = "tls_error", _("TLS error")
+    CONNECTION_ERROR = "connection_error", _("Connection error")
+    TOO_MANY_REDIRECTS = "too_many_redirects", _("Too many redirects")
+
+    @classmethod
+    def successes(cls):
+        """Outcomes where the page was fetched and its content recorded."""
+        return {cls.OK, cls.REDIRECTED}
+
+    @classmethod
+    def disappearances(cls):
+        """Outcomes that mean a page that was there is no longer there."""
+        return {cls.NOT_FOUND, cls.GONE}
+
+
+class SourceHealth(models.TextChoices):
+    """The state of a source as its latest check left it."""
+
+    PENDING = "pending", _("Not checked yet")
+    OK = "ok", _("Available")
+    CHANGED = "changed", _("Content changed")
+    GONE = "gone", _("Went away")
+    FAILED = "failed", _("Check failed")
+
+
+class OutletKind(models.TextChoices):
+    NEWS = "news", _("News outlet")
+    WIRE = "wire", _("Wire agency")
+    OFFICIAL = "official", _("Official channel")
+    SOCIAL = "social", _("Social media")
+    NGO = "ngo", _("NGO or international body")
+    OTHER = "other", _("Other")

@@ -1,0 +1,135 @@
+"""Where claims are published, and the history of checking those pages.
+
+An ``Outlet`` is who publishes (a newspaper, a wire agency, a ministry's
+channel); a ``Source`` is one page, identified by its normalised URL; each
+``SourceCheck`` is one fetch of that page, kept forever as history.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .choices import CheckOutcome, OutletKind, Reliability, SourceHealth
+from .normalize import normalize_url
+
+
+class Outlet(models.Model):
+    """A publisher. Wire agencies are outlets too, so that copies of one wire
+    story can later be counted once."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    domain = models.CharField(_("domain"), max_length=253, blank=True, db_index=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=OutletKind.choices, default=OutletKind.NEWS)
+    country = models.CharField(_("country"), max_length=2, blank=True, help_text=_("ISO 3166-1 alpha-2 code"))
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("outlet")
+        verbose_name_plural = _("outlets")
+
+    def __str__(self):
+        return self.name
+
+
+class SourceQuerySet(models.QuerySet):
+    def due_for_check(self, now):
+        """Sources whose scheduled re-check time has come."""
+        return self.filter(next_check_at__lte=now)
+
+    def with_outlets(self):
+        return self.select_related("outlet", "via_agency", "latest_check")
+
+
+class Source(models.Model):
+    """One published page, unique by its normalised URL."""
+
+    url = models.URLField(_("URL"), max_length=2000, unique=True)
+    submitted_url = models.URLField(_("URL as first submitted"), max_length=2000, blank=True)
+    outlet = models.ForeignKey(
+        Outlet, verbose_name=_("outlet"), null=True, blank=True, on_delete=models.PROTECT, related_name="sources"
+    )
+    via_agency = models.ForeignKey(
+        Outlet,
+        verbose_name=_("via wire agency"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="relayed_sources",
+        help_text=_("The wire agency the story came through, if any."),
+    )
+    title = models.CharField(_("title"), max_length=500, blank=True)
+    language = models.CharField(_("language"), max_length=16, blank=True)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    reliability = models.CharField(_("reliability"), max_length=1, choices=Reliability.choices, default=Reliability.F)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    # Check bookkeeping. ``check_requested_at`` is written before a check is
+    # queued, so a sweep can find requests that never reached a worker.
+    check_requested_at = models.DateTimeField(_("check requested at"), null=True, blank=True, db_index=True)
+    next_check_at = models.DateTimeField(_("next scheduled check"), null=True, blank=True, db_index=True)
+    check_interval = models.DurationField(_("re-check interval"), null=True, blank=True)
+    latest_check = models.ForeignKey("SourceCheck", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    health = models.CharField(
+        _("health"), max_length=16, choices=SourceHealth.choices, default=SourceHealth.PENDING, db_index=True
+    )
+    content_changed_at = models.DateTimeField(_("content changed at"), null=True, blank=True)
+    gone_at = models.DateTimeField(_("went away at"), null=True, blank=True)
+
+    objects = SourceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+
+    def __str__(self):
+        return self.title or self.url
+
+    def save(self, *args, **kwargs):
+        self.url = normalize_url(self.url)
+        super().save(*args, **kwargs)
+
+
+class SourceCheck(models.Model):
+    """One fetch of a source: what came back, and what it meant."""
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="checks")
+    requested_at = models.DateTimeField(
+        _("requested at"), help_text=_("The request this check answers; one completed check per request.")
+    )
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=24, choices=CheckOutcome.choices, blank=True)
+    http_status = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
+    final_url = models.URLField(_("final URL"), max_length=2000, blank=True)
+    redirect_chain = models.JSONField(_("redirect chain"), default=list, blank=True)
+    content_type = models.CharField(_("content type"), max_length=200, blank=True)
+    bytes = models.PositiveBigIntegerField(_("bytes"), null=True, blank=True)
+    latency_ms = models.PositiveIntegerField(_("latency (ms)"), null=True, blank=True)
+    sha256 = models.CharField(_("SHA-256 of the body"), max_length=64, blank=True)
+    title = models.CharField(_("page title"), max_length=500, blank=True)
+    text = models.TextField(_("main text"), blank=True)
+    error = models.TextField(_("error"), blank=True)
+    content_changed = models.BooleanField(_("content changed since last good check"), default=False)
+    went_away = models.BooleanField(_("page went away"), default=False)
+    warc = models.FileField(_("WARC archive"), upload_to="warc/%Y/%m/", blank=True)
+    warc_sha256 = models.CharField(_("SHA-256 of the WARC file"), max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        get_latest_by = "started_at"
+        verbose_name = _("source check")
+        verbose_name_plural = _("source checks")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "requested_at"], name="one_check_per_request"),
+        ]
+
+    def __str__(self):
+        return f"{self.source_id} @ {self.started_at:%Y-%m-%d %H:%M} ({self.outcome or 'running'})"
+
+    @property
+    def is_success(self):
+        return self.outcome in CheckOutcome.successes()

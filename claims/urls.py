@@ -1,0 +1,4 @@
+"""URLs of the reviewer web app."""
+
+app_name = "claims"
+urlpatterns = []

@@ -1,0 +1,46 @@
+"""Search finds claims by English words and by Chinese text, on PostgreSQL."""
+
+import pytest
+
+from claims.filters import ClaimFilterSet
+from claims.models import Claim
+from claims.search import tokenize
+
+pytestmark = pytest.mark.django_db
+
+KILLED = "在纳卡地区的亚美尼亚人则称，当地至少有27人死亡，200人受伤"
+MINES = "至少有6人（4名士兵和2名平民）因亚美尼亚安全部队设置的地雷爆炸而丧生"
+
+
+def search(query):
+    return set(ClaimFilterSet({"q": query}, queryset=Claim.objects.all()).qs.values_list("text", flat=True))
+
+
+def test_cjk_runs_become_bigrams_and_latin_words_stay_whole():
+    assert tokenize("至少有27人死亡, Killed") == ["至少", "少有", "27", "人死", "死亡", "killed"]
+
+
+def test_full_width_digits_match_half_width():
+    assert tokenize("２７人") == tokenize("27人")
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("地雷", {MINES}),
+        ("27人死亡", {KILLED}),
+        ("亚美尼亚", {KILLED, MINES}),
+        ("injured", {KILLED}),
+        ("MINES soldiers", {MINES}),
+        ("地雷 27人死亡", set()),
+    ],
+)
+def test_search_finds_chinese_and_english(claim_factory, query, expected):
+    claim_factory(text=KILLED, translation="At least 27 killed and 200 injured, say local Armenians")
+    claim_factory(text=MINES, translation="At least 6 killed by mines: 4 soldiers and 2 civilians")
+    assert search(query) == expected
+
+
+def test_a_number_does_not_match_inside_a_longer_number(claim_factory):
+    claim_factory(text="127 people were evacuated")
+    assert search("27") == set()

@@ -135,6 +135,10 @@ STORAGES = {
     },
 }
 
+# The demo accounts have published passwords: loading them needs debug mode
+# (or this setting turned on by hand).
+DEMO_DATA_ALLOWED = env_bool("DEMO_DATA_ALLOWED", DEBUG)
+
 # Evidence uploads: what a reviewer may attach, and how large.
 EVIDENCE_MAX_UPLOAD_BYTES = env_int("EVIDENCE_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 EVIDENCE_ALLOWED_CONTENT_TYPES = {

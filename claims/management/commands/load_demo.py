@@ -17,9 +17,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, allow_production=False, **options):
-        if not settings.DEBUG and not allow_production:
+        if not settings.DEMO_DATA_ALLOWED and not allow_production:
             raise CommandError(
-                "DEBUG is off: the demo accounts have published passwords. Pass --allow-production to load anyway."
+                "DEBUG is off and DEMO_DATA_ALLOWED is not set: the demo accounts have published passwords. "
+                "Pass --allow-production to load anyway."
             )
         result = load_demo()
         self.stdout.write(

@@ -1,0 +1,43 @@
+"""URL normalisation decides when two URLs are one source."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from sources.models import Source
+from sources.normalize import normalize_url
+from sources.services import get_or_create_source
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("HTTP://Example.com/a?utm_source=x#frag", "http://example.com/a"),
+        ("http://example.com/a", "http://example.com/a"),
+        ("https://example.com:443/a", "https://example.com/a"),
+        ("http://example.com", "http://example.com/"),
+        ("https://example.com/a?b=2&a=1&fbclid=z", "https://example.com/a?a=1&b=2"),
+        ("https://例子.测试/新闻", "https://xn--fsqu00a.xn--0zwm56d/%E6%96%B0%E9%97%BB"),
+        ("  https://example.com/a  ", "https://example.com/a"),
+        ("https://example.com:8443/a", "https://example.com:8443/a"),
+    ],
+)
+def test_normalize_url(raw, expected):
+    assert normalize_url(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw", ["", "ftp://example.com/x", "javascript:alert(1)", "http://", "https://exa mple.com:99999/"]
+)
+def test_invalid_urls_are_refused_with_a_message(raw):
+    with pytest.raises(ValidationError) as raised:
+        normalize_url(raw)
+    assert raised.value.messages
+
+
+@pytest.mark.django_db
+def test_variants_of_one_url_are_one_source():
+    first, created_first = get_or_create_source("HTTP://Example.com/a?utm_source=x#frag")
+    second, created_second = get_or_create_source("http://example.com/a")
+    assert (created_first, created_second) == (True, False)
+    assert first.pk == second.pk
+    assert Source.objects.count() == 1

@@ -82,3 +82,6 @@ def claim_factory(reviewer):
         )
 
     return make
+
+
+from tests.loopback import allow_loopback, loopback_server  # noqa: E402, F401  (fixtures for fetch tests)

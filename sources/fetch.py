@@ -1,0 +1,282 @@
+"""The one place the app reaches the outside world: a guarded HTTP GET of a user-supplied URL.
+
+Every URL fetched here was typed in by a user, so the fetcher must not become
+a way into our own network (SSRF). The rules:
+
+* only http and https;
+* the host is resolved here, and the fetch is refused if *any* address it
+  resolves to is not public (loopback, private, link-local such as the cloud
+  metadata address 169.254.169.254, multicast, reserved, unspecified), unless
+  it lies in ``settings.FETCH_ALLOWED_NETWORKS``; IPv6 forms that carry an
+  IPv4 address are judged by that IPv4 address;
+* the connection goes to the very address that was checked (the URL's host is
+  swapped for the IP literal, the Host header and TLS SNI keep the real name),
+  so a DNS answer that changes between check and connect cannot slip through;
+* redirects are followed by hand, and every hop is checked again;
+* time and size are capped: per-phase timeouts, a wall-clock deadline over
+  all hops and the body, and a byte cap enforced while the body streams in.
+
+``fetch`` reports every network or remote failure as an outcome; it does not raise.
+"""
+
+import ipaddress
+import socket
+import ssl
+import time
+from contextlib import closing, contextmanager
+from dataclasses import dataclass, field
+
+import httpx
+from django.conf import settings
+
+from .choices import CheckOutcome
+
+DEFAULT_USER_AGENT = "ClaimTracker/1.0 (+source checks for fact-checkers)"
+
+# Pages whose text a fact-checker can read and we can compare between checks.
+TEXT_MEDIA_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain", "application/xml", "text/xml"})
+
+# NAT64 gateways translate these IPv6 addresses to the IPv4 address in their last 32 bits (RFC 6052).
+_NAT64_PREFIX = ipaddress.IPv6Network("64:ff9b::/96")
+
+
+@dataclass
+class FetchResult:
+    outcome: str  # a CheckOutcome value
+    final_url: str = ""  # URL of the last response ("" if none)
+    redirect_chain: list = field(default_factory=list)  # [{"url": ..., "status": 301}, ...] each hop that redirected
+    http_status: int | None = None
+    content_type: str = ""  # media type and parameters as sent
+    body: bytes = b""  # the full body on success only, else b""
+    headers: list = field(default_factory=list)  # [(name, value)] of the final response
+    http_version: str = ""
+    latency_ms: int = 0  # wall time of the whole fetch, all hops
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class _Limits:
+    connect_timeout: float
+    read_timeout: float
+    total_timeout: float
+    max_bytes: int
+    max_redirects: int
+    user_agent: str
+    allowed_networks: tuple
+
+    @classmethod
+    def from_settings(cls):
+        return cls(
+            connect_timeout=float(getattr(settings, "FETCH_CONNECT_TIMEOUT", 5.0)),
+            read_timeout=float(getattr(settings, "FETCH_READ_TIMEOUT", 10.0)),
+            total_timeout=float(getattr(settings, "FETCH_TOTAL_TIMEOUT", 30.0)),
+            max_bytes=int(getattr(settings, "FETCH_MAX_BYTES", 10 * 1024 * 1024)),
+            max_redirects=int(getattr(settings, "FETCH_MAX_REDIRECTS", 5)),
+            user_agent=getattr(settings, "FETCH_USER_AGENT", DEFAULT_USER_AGENT),
+            allowed_networks=tuple(
+                ipaddress.ip_network(cidr, strict=False) for cidr in getattr(settings, "FETCH_ALLOWED_NETWORKS", [])
+            ),
+        )
+
+
+class _Stop(Exception):
+    """Ends a fetch early with the outcome that describes why."""
+
+    def __init__(self, outcome, error):
+        super().__init__(error)
+        self.outcome = outcome
+        self.error = error
+
+
+def is_fetchable_address(address, allowed_networks=()) -> bool:
+    """Whether a fetch may connect to ``address`` (an IP string or ipaddress object).
+
+    IPv6 addresses that stand for an IPv4 one (IPv4-mapped, 6to4, NAT64) are
+    judged as that IPv4 address, so ``::ffff:127.0.0.1`` counts as loopback.
+    """
+    ip = ipaddress.ip_address(address) if isinstance(address, str) else address
+    ip = _embedded_ipv4(ip) or ip
+    if any(ip in network for network in allowed_networks):
+        return True
+    not_public = (
+        ip.is_loopback or ip.is_private or ip.is_link_local or ip.is_multicast or ip.is_reserved or ip.is_unspecified
+    )
+    # is_global alone would let multicast through; the flags alone would miss shared space (100.64/10).
+    return ip.is_global and not not_public
+
+
+def _embedded_ipv4(ip):
+    if ip.version != 6:
+        return None
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip.sixtofour is not None:
+        return ip.sixtofour
+    if ip in _NAT64_PREFIX:
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
+def fetch(url: str) -> FetchResult:
+    """GET ``url`` under the rules in the module docstring; never raises for network or remote problems."""
+    limits = _Limits.from_settings()
+    started = time.monotonic()
+    result = FetchResult(outcome="")
+    try:
+        _follow(url, limits, result, deadline=started + limits.total_timeout)
+    except _Stop as stop:
+        result.outcome, result.error, result.body = stop.outcome, stop.error, b""
+    result.latency_ms = round((time.monotonic() - started) * 1000)
+    return result
+
+
+def _follow(url, limits, result, *, deadline):
+    """Fetch ``url`` hop by hop, filling in ``result``; raise _Stop when the fetch ends badly."""
+    current = _parse_url(url)
+    headers = {"User-Agent": limits.user_agent, "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.1"}
+    # trust_env=False: a proxy from the environment would connect by name and undo the address pinning.
+    with (
+        httpx.Client(follow_redirects=False, trust_env=False, headers=headers) as client,
+        _transport_errors(),
+    ):
+        while True:
+            address = _checked_address(current, limits.allowed_networks)
+            request = _pinned_request(client, current, address, _hop_timeout(limits, deadline))
+            with closing(client.send(request, stream=True)) as response:
+                _record_response(result, current, response)
+                if not response.is_redirect:
+                    _finish(result, response, limits, deadline)
+                    return
+                result.redirect_chain.append({"url": str(current), "status": response.status_code})
+                if len(result.redirect_chain) > limits.max_redirects:
+                    raise _Stop(
+                        CheckOutcome.TOO_MANY_REDIRECTS, f"More than {limits.max_redirects} redirects (or a loop)."
+                    )
+                current = _parse_url(response.headers["location"], base=current)
+
+
+def _parse_url(url, base=None):
+    try:
+        parsed = base.join(url) if base is not None else httpx.URL(url)
+    except (httpx.InvalidURL, TypeError, ValueError) as exc:
+        raise _Stop(CheckOutcome.UNSAFE, f"The address {url!r} cannot be understood: {exc}") from None
+    if parsed.scheme not in ("http", "https"):
+        raise _Stop(CheckOutcome.UNSAFE, f"Only http and https addresses are fetched, not {url!r}.")
+    if not parsed.host:
+        raise _Stop(CheckOutcome.UNSAFE, f"The address {url!r} names no host.")
+    return parsed
+
+
+def _checked_address(url, allowed_networks):
+    """Resolve the URL's host and return the address to connect to, if every address it has is allowed."""
+    host = url.raw_host.decode("ascii")
+    addresses = _resolve(host, url.port or (443 if url.scheme == "https" else 80))
+    refused = [address for address in addresses if not is_fetchable_address(address, allowed_networks)]
+    if refused:
+        raise _Stop(CheckOutcome.UNSAFE, f"{url.host} is at {refused[0]}, which is not a public address.")
+    return addresses[0]
+
+
+def _resolve(host, port):
+    try:
+        return [str(ipaddress.ip_address(host))]
+    except ValueError:
+        pass  # a name, not an IP literal
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise _Stop(CheckOutcome.DNS_ERROR, f"{host} could not be resolved: {exc.strerror}") from None
+    except UnicodeError:
+        raise _Stop(CheckOutcome.DNS_ERROR, f"{host} is not a valid host name.") from None
+    # The scope of a link-local IPv6 address ("fe80::1%eth0") is kept; ipaddress understands it.
+    return list(dict.fromkeys(info[4][0] for info in infos))
+
+
+def _hop_timeout(limits, deadline):
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise _Stop(CheckOutcome.TIMEOUT, f"The fetch took longer than {limits.total_timeout:g} s in all.")
+    connect = min(limits.connect_timeout, remaining)
+    read = min(limits.read_timeout, remaining)
+    return httpx.Timeout(connect=connect, read=read, write=read, pool=connect)
+
+
+def _pinned_request(client, url, address, timeout):
+    """A GET of ``url`` that connects to ``address`` while presenting the real host name (Host and TLS SNI)."""
+    target = url.copy_with(host=address)
+    extensions = {"sni_hostname": url.raw_host.decode("ascii")} if url.scheme == "https" else {}
+    return client.build_request(
+        "GET", target, headers={"Host": url.netloc.decode("ascii")}, timeout=timeout, extensions=extensions
+    )
+
+
+def _record_response(result, url, response):
+    result.final_url = str(url)
+    result.http_status = response.status_code
+    result.http_version = response.http_version
+    result.content_type = response.headers.get("content-type", "")
+    result.headers = [(name.decode("latin-1"), value.decode("latin-1")) for name, value in response.headers.raw]
+
+
+def _finish(result, response, limits, deadline):
+    """Set the outcome for a final (non-redirect) response and read its body when it is a readable page."""
+    status = response.status_code
+    if 200 <= status < 300:
+        media_type = result.content_type.split(";", 1)[0].strip().lower()
+        if media_type not in TEXT_MEDIA_TYPES:
+            shown = result.content_type or "(none)"
+            raise _Stop(CheckOutcome.UNSUPPORTED, f"The content type {shown!r} is not a page.")
+        result.body = _read_capped(response, limits, deadline)
+        result.outcome = CheckOutcome.REDIRECTED if result.redirect_chain else CheckOutcome.OK
+        return
+    result.outcome = _outcome_for_status(status)
+    result.error = f"The server answered {status} {response.reason_phrase}".rstrip() + "."
+
+
+def _outcome_for_status(status):
+    if status == 404:
+        return CheckOutcome.NOT_FOUND
+    if status == 410:
+        return CheckOutcome.GONE
+    if status >= 500:
+        return CheckOutcome.SERVER_ERROR
+    if status >= 400:
+        return CheckOutcome.CLIENT_ERROR
+    # 1xx/3xx that is not a redirect we can follow (e.g. 300 without Location, 304).
+    return CheckOutcome.UNSUPPORTED
+
+
+def _read_capped(response, limits, deadline):
+    too_large = _Stop(CheckOutcome.TOO_LARGE, f"The page is larger than {limits.max_bytes} bytes.")
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limits.max_bytes:
+        raise too_large
+    chunks, size = [], 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > limits.max_bytes:
+            raise too_large
+        if time.monotonic() > deadline:
+            raise _Stop(CheckOutcome.TIMEOUT, f"The fetch took longer than {limits.total_timeout:g} s in all.")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+@contextmanager
+def _transport_errors():
+    """Turn httpx's exceptions into outcomes."""
+    try:
+        yield
+    except httpx.TimeoutException as exc:
+        raise _Stop(CheckOutcome.TIMEOUT, f"Timed out: {exc or type(exc).__name__}") from None
+    except httpx.RequestError as exc:
+        outcome = CheckOutcome.TLS_ERROR if _caused_by_tls(exc) else CheckOutcome.CONNECTION_ERROR
+        raise _Stop(outcome, str(exc) or type(exc).__name__) from None
+
+
+def _caused_by_tls(exc):
+    while exc is not None:
+        if isinstance(exc, ssl.SSLError):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False

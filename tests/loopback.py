@@ -1,0 +1,124 @@
+"""A real HTTP server on 127.0.0.1 for tests that fetch pages.
+
+Tests set what each path answers with ``server.route(...)`` (and may change it
+between requests, e.g. to make a page change), then fetch ``server.url(path)``.
+The server counts hits per path and keeps the headers of every request, so a
+test can also prove that a refused fetch never reached it.
+"""
+
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from itertools import pairwise
+from urllib.parse import urlsplit
+
+import pytest
+
+
+@dataclass
+class Route:
+    status: int = 200
+    body: bytes = b""
+    headers: dict = field(default_factory=dict)
+    delay: float = 0.0  # seconds to wait before answering
+    chunked: bool = False  # send the body in chunks without Content-Length
+
+
+_NOT_FOUND = Route(status=404, body=b"no such route", headers={"Content-Type": "text/plain"})
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self):
+        path = urlsplit(self.path).path
+        route = self.server.loopback.record_hit(path, self.headers)
+        if route.delay:
+            time.sleep(route.delay)
+        self.send_response(route.status)
+        headers = {"Content-Type": "text/html; charset=utf-8", **route.headers}
+        for name, value in headers.items():
+            self.send_header(name, value)
+        if route.chunked:
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            for start in range(0, len(route.body), 500):
+                piece = route.body[start : start + 500]
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+            self.wfile.write(b"0\r\n\r\n")
+        else:
+            self.send_header("Content-Length", str(len(route.body)))
+            self.end_headers()
+            self.wfile.write(route.body)
+
+    def log_message(self, format, *args):
+        """Keep test output clean."""
+
+
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        """A client that gave up (a timeout test) is expected; don't print a traceback."""
+
+
+class LoopbackServer:
+    def __init__(self):
+        self._routes = {}
+        self._lock = threading.Lock()
+        self.hits = Counter()
+        self.requests = []  # (path, headers) of every request, in order
+        self._httpd = _QuietServer(("127.0.0.1", 0), _Handler)
+        self._httpd.loopback = self
+        self.port = self._httpd.server_address[1]
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+
+    def start(self):
+        self._thread.start()
+
+    def stop(self):
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+    def url(self, path="/"):
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def route(self, path, status=200, body=b"", headers=None, delay=0.0, chunked=False):
+        with self._lock:
+            self._routes[path] = Route(status, body, dict(headers or {}), delay, chunked)
+
+    def redirect(self, path, to, status=302):
+        """Make ``path`` redirect to ``to`` (a path on this server or a full URL)."""
+        self.route(path, status=status, headers={"Location": to})
+
+    def redirect_chain(self, paths, final_body=b"<p>end</p>", status=301):
+        """Each path redirects to the next; the last one serves ``final_body``."""
+        for here, there in pairwise(paths):
+            self.redirect(here, there, status=status)
+        self.route(paths[-1], body=final_body)
+
+    def record_hit(self, path, headers):
+        with self._lock:
+            self.hits[path] += 1
+            self.requests.append((path, headers))
+            return self._routes.get(path, _NOT_FOUND)
+
+    @property
+    def total_hits(self):
+        return sum(self.hits.values())
+
+
+@pytest.fixture
+def loopback_server():
+    server = LoopbackServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def allow_loopback(settings):
+    """Let fetches reach the loopback server, which the SSRF rules refuse by default."""
+    settings.FETCH_ALLOWED_NETWORKS = ["127.0.0.0/8"]

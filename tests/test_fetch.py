@@ -275,33 +275,43 @@ def test_a_name_that_does_not_resolve_is_a_dns_error():
 
 
 def _fake_dns(monkeypatch, answers):
-    """Make ``socket.getaddrinfo`` answer from ``answers`` (name -> addresses), as a DNS server would."""
+    """Make ``socket.getaddrinfo`` answer from ``answers`` as a DNS server would; returns the names asked for.
+
+    ``answers`` maps a name to a list of answers, one per lookup (the last one
+    repeats), so a test can play a server whose answer changes (DNS rebinding).
+    """
     real_getaddrinfo = socket.getaddrinfo
+    asked = []
 
     def getaddrinfo(host, port, *args, **kwargs):
         if host not in answers:
             return real_getaddrinfo(host, port, *args, **kwargs)
-        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port)) for address in answers[host]]
+        asked.append(host)
+        addresses = answers[host][min(len(asked), len(answers[host])) - 1]
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port)) for address in addresses]
 
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return asked
 
 
 def test_connects_to_the_checked_address_with_the_real_host_name(loopback_server, allow_loopback, monkeypatch):
-    # "news.example" exists only in our fake DNS: the page is reachable only if the
-    # fetch connects to the address it checked rather than resolving the name again.
-    _fake_dns(monkeypatch, {"news.example": ["127.0.0.1"]})
+    # A rebinding DNS: the checked answer is the server, any later lookup points
+    # elsewhere (nothing listens on 127.0.0.2). The page arrives only if the fetch
+    # connects to the address it checked instead of resolving the name again.
+    asked = _fake_dns(monkeypatch, {"news.example": [["127.0.0.1"], ["127.0.0.2"]]})
     loopback_server.route("/story", body=PAGE)
 
     result = fetch(f"http://news.example:{loopback_server.port}/story")
 
     assert result.outcome == CheckOutcome.OK
+    assert asked == ["news.example"]
     assert result.final_url == f"http://news.example:{loopback_server.port}/story"
     [(_, headers)] = loopback_server.requests
     assert headers["Host"] == f"news.example:{loopback_server.port}"
 
 
 def test_a_name_with_any_non_public_address_is_refused(loopback_server, monkeypatch):
-    _fake_dns(monkeypatch, {"mixed.example": ["93.184.216.34", "10.1.2.3"]})
+    _fake_dns(monkeypatch, {"mixed.example": [["93.184.216.34", "10.1.2.3"]]})
 
     result = fetch("http://mixed.example/")
 

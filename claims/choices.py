@@ -92,6 +92,7 @@ class QuoteMatch(models.TextChoices):
     FOUND = "found", _("Found")
     NOT_FOUND = "not_found", _("Not found")
     SOURCE_UNAVAILABLE = "source_unavailable", _("Source unavailable")
+    NOT_APPLICABLE = "not_applicable", _("Nothing to look for")
 
 
 class Stance(models.TextChoices):

@@ -92,6 +92,14 @@ class Source(models.Model):
         self.url = normalize_url(self.url)
         super().save(*args, **kwargs)
 
+    @property
+    def check_pending(self) -> bool:
+        """Whether a check was asked for and has not completed yet."""
+        if self.check_requested_at is None:
+            return False
+        latest = self.latest_check
+        return latest is None or latest.requested_at < self.check_requested_at
+
 
 class SourceCheck(models.Model):
     """One fetch of a source: what came back, and what it meant."""

@@ -113,6 +113,7 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_VERBOSE = False
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
@@ -161,6 +162,28 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
+# A check is acknowledged only once it has run, and a worker lost mid-task
+# hands its message back: checks are idempotent per request (sources/checking.py).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Checks are short and I/O-bound; a small prefetch keeps workers busy without
+# parking many messages on one worker that may die.
+CELERY_WORKER_PREFETCH_MULTIPLIER = env_int("CELERY_WORKER_PREFETCH_MULTIPLIER", 4)
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 90)
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 120)
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Redis redelivers a message nobody acknowledged after this many seconds; it
+# must stay longer than the hard time limit, or a slow check runs twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+CELERY_BEAT_SCHEDULE = {
+    "resend-lost-check-requests": {"task": "sources.sweep_check_requests", "schedule": 60.0},
+    "queue-due-checks": {"task": "sources.queue_due_checks", "schedule": 300.0},
+}
+# Re-checks: every source daily by default (with jitter), in batches.
+SOURCE_RECHECK_INTERVAL = env_int("SOURCE_RECHECK_INTERVAL_SECONDS", 24 * 3600)
+SOURCE_RECHECK_BATCH = env_int("SOURCE_RECHECK_BATCH", 5000)
+# A check request older than this with no completed check is sent again.
+SOURCE_CHECK_SWEEP_GRACE = env_int("SOURCE_CHECK_SWEEP_GRACE_SECONDS", 120)
 if CELERY_BROKER_URL.startswith("filesystem://"):
     # The no-Redis fallback of ``bin/run``: messages are files in one folder.
     _broker_folder = Path(env_str("CELERY_BROKER_FOLDER", str(BASE_DIR / ".run" / "broker")))

@@ -1,0 +1,71 @@
+"""Turning a fetched page into text: decoding its bytes and finding its title
+and main text.
+
+Decoding follows what the page declares (the ``Content-Type`` charset, then a
+``<meta charset>``), because Chinese outlets still serve GBK and GB18030;
+GB2312 and GBK are read as GB18030, their superset, so no character a
+newsroom typed is lost. The main text comes from trafilatura; when it finds
+no article (a short page, a list), the page's whole visible text is kept so
+that quote matching still has something to search.
+"""
+
+import codecs
+import re
+from dataclasses import dataclass
+
+import lxml.html
+import trafilatura
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.IGNORECASE)
+# Declared names that should be read with a wider codec than their own.
+_SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "iso-8859-1": "cp1252", "ascii": "cp1252"}
+
+
+@dataclass(frozen=True)
+class PageText:
+    title: str
+    text: str
+
+
+def declared_charset(body: bytes, content_type: str) -> str | None:
+    """The codec name the page declares, normalised, or ``None``."""
+    found = _HEADER_CHARSET.search(content_type or "")
+    name = found.group(1) if found else None
+    if name is None:
+        meta = _META_CHARSET.search(body[:4096])
+        name = meta.group(1).decode("ascii", "ignore") if meta else None
+    if not name:
+        return None
+    try:
+        canonical = codecs.lookup(name).name
+    except LookupError:
+        return None
+    return _SUPERSETS.get(canonical, _SUPERSETS.get(name.lower(), canonical))
+
+
+def decode(body: bytes, content_type: str) -> str:
+    """The page as text: its declared charset, else UTF-8, replacing bytes
+    that do not decode rather than failing the check."""
+    charset = declared_charset(body, content_type) or "utf-8"
+    if body.startswith(codecs.BOM_UTF8):
+        charset, body = "utf-8", body[len(codecs.BOM_UTF8) :]
+    return body.decode(charset, errors="replace")
+
+
+def extract(body: bytes, content_type: str) -> PageText:
+    """The title and main text of a fetched page."""
+    html = decode(body, content_type)
+    if "html" not in (content_type or "").lower() and "<html" not in html[:1024].lower():
+        return PageText(title="", text=html.strip())
+    try:
+        document = lxml.html.document_fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return PageText(title="", text="")
+    title = (document.findtext(".//title") or "").strip()
+    main_text = trafilatura.extract(document, include_comments=False, include_tables=True, deduplicate=True)
+    if not main_text:
+        for element in document.xpath("//script|//style|//noscript"):
+            element.drop_tree()
+        main_text = " ".join(document.text_content().split())
+    return PageText(title=" ".join(title.split())[:500], text=main_text.strip())

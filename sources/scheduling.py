@@ -1,0 +1,45 @@
+"""What the beat schedule runs: re-sending check requests that never
+completed, and asking for the scheduled re-checks that have come due."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from .checking import check_lease
+from .models import Source, SourceCheck
+from .services import publish_check, request_check
+
+
+def lost_requests(now=None):
+    """Sources whose latest check request has no completed check: the
+    broker was down when it was asked for, or the worker died mid-check.
+
+    Requests younger than the sweep's grace period are left alone, since
+    their message is most likely still queued.
+    """
+    now = now or timezone.now()
+    grace = timedelta(seconds=settings.SOURCE_CHECK_SWEEP_GRACE)
+    answered = SourceCheck.objects.filter(source=OuterRef("pk"), requested_at=OuterRef("check_requested_at")).filter(
+        Q(finished_at__isnull=False) | Q(started_at__gt=now - check_lease())
+    )
+    return Source.objects.filter(check_requested_at__lte=now - grace).exclude(Exists(answered))
+
+
+def resend_lost_requests() -> int:
+    """Queue again every lost request (same request time, so a check that
+    completes meanwhile is not repeated). Returns how many were sent."""
+    sent = 0
+    for source_id, requested_at in lost_requests().values_list("pk", "check_requested_at").iterator():
+        sent += publish_check(source_id, requested_at)
+    return sent
+
+
+def queue_due_checks() -> int:
+    """Ask for a check of every source whose re-check time has come."""
+    due = list(Source.objects.due_for_check(timezone.now()).only("pk")[: settings.SOURCE_RECHECK_BATCH])
+    for source in due:
+        Source.objects.filter(pk=source.pk).update(next_check_at=None)
+        request_check(source)
+    return len(due)

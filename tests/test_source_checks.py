@@ -1,0 +1,269 @@
+"""The check pipeline (``sources.checking``) against a real loopback server:
+what a check records, how the source's health follows, quote matching per
+link, archiving, and that one request yields one completed check."""
+
+import gzip
+import hashlib
+import io
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from warcio.archiveiterator import ArchiveIterator
+
+from claims.choices import BoundQualifier, CasualtyCategory, ClaimKind, Language, QuoteMatch
+from claims.services import SourceLinkData
+from sources.checking import run_check
+from sources.choices import CheckOutcome, SourceHealth
+from sources.models import Source, SourceCheck
+from sources.scheduling import lost_requests, queue_due_checks
+from sources.services import request_check
+
+pytestmark = pytest.mark.django_db
+
+ARTICLE = """<html><head><title>{title}</title></head><body><article>
+<h1>{title}</h1><p>{text}</p><p>{filler}</p></article></body></html>"""
+QUOTE = "据当地亚美尼亚人说，至少27人死亡，200人受伤"
+FILLER = "纳卡地区局势持续紧张，各方说法不一。" * 10
+
+
+def page(text, title="纳卡冲突", encoding="utf-8"):
+    return ARTICLE.format(title=title, text=text, filler=FILLER).encode(encoding)
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture
+def linked_claim(claim_factory, loopback_server):
+    """A casualty claim quoting the loopback page ``/article``."""
+
+    def make(path="/article", quote=QUOTE):
+        return claim_factory(
+            text="据当地亚美尼亚人说，至少27人死亡，200人受伤",
+            language=Language.ZH,
+            kind=ClaimKind.CASUALTY_FIGURE,
+            figures=[
+                {"category": CasualtyCategory.KILLED, "qualifier": BoundQualifier.AT_LEAST, "low": 27},
+                {"category": CasualtyCategory.INJURED, "qualifier": BoundQualifier.EXACT, "low": 200},
+            ],
+            sources=[SourceLinkData(url=loopback_server.url(path), quoted_passage=quote)],
+        )
+
+    return make
+
+
+def check_now(source):
+    """Ask for a check and run it as the worker would."""
+    request_check(source)
+    source.refresh_from_db()
+    return run_check(source.pk, source.check_requested_at)
+
+
+def test_a_normal_page_is_recorded_archived_and_its_quote_found(linked_claim, loopback_server, allow_loopback):
+    loopback_server.route("/article", body=page("据当地亚美尼亚人说：“至少２７人死亡，200人受伤。”"))
+    claim = linked_claim()
+    link = claim.source_links.get()
+
+    check = check_now(link.source)
+
+    assert check.outcome == CheckOutcome.OK
+    assert check.http_status == 200
+    assert check.title == "纳卡冲突"
+    assert "至少２７人死亡" in check.text
+    assert len(check.sha256) == 64
+    assert check.finished_at >= check.started_at
+    link.refresh_from_db()
+    assert link.quote_match == QuoteMatch.FOUND
+    assert link.figures_match == QuoteMatch.FOUND
+    assert "２７人死亡" in link.matched_excerpt
+    assert link.matched_check == check
+    source = Source.objects.get(pk=link.source_id)
+    assert source.health == SourceHealth.OK
+    assert source.latest_check == check
+    assert source.title == "纳卡冲突"
+
+
+def test_the_archive_is_a_warc_record_of_the_fetched_page(linked_claim, loopback_server, allow_loopback):
+    body = page("至少27人死亡，200人受伤")
+    loopback_server.route("/article", body=body)
+    check = check_now(linked_claim().source_links.get().source)
+
+    with SourceCheck.objects.get(pk=check.pk).warc.open("rb") as archived:
+        data = archived.read()
+    records = [
+        (record.rec_type, record.rec_headers.get_header("WARC-Target-URI"), record.content_stream().read())
+        for record in ArchiveIterator(io.BytesIO(data))
+    ]
+    assert records == [("response", loopback_server.url("/article"), body)]
+    assert gzip.decompress(data).startswith(b"WARC/1")
+    assert check.warc_sha256 == hashlib.sha256(data).hexdigest()
+
+
+def test_a_gbk_page_is_decoded_by_its_declared_charset(linked_claim, loopback_server, allow_loopback):
+    loopback_server.route(
+        "/article",
+        body=page("据当地亚美尼亚人说，至少27人死亡，200人受伤。", encoding="gbk"),
+        headers={"Content-Type": "text/html; charset=gbk"},
+    )
+    link = linked_claim().source_links.get()
+    check = check_now(link.source)
+
+    assert check.title == "纳卡冲突"
+    link.refresh_from_db()
+    assert link.quote_match == QuoteMatch.FOUND
+
+
+def test_a_quote_missing_from_the_page_is_not_found(linked_claim, loopback_server, allow_loopback):
+    loopback_server.route("/article", body=page("阿塞拜疆说，6人被地雷炸死。"))
+    link = linked_claim().source_links.get()
+    check_now(link.source)
+    link.refresh_from_db()
+    assert link.quote_match == QuoteMatch.NOT_FOUND
+    assert link.figures_match == QuoteMatch.NOT_FOUND
+
+
+def test_a_redirect_chain_is_recorded(linked_claim, loopback_server, allow_loopback):
+    loopback_server.redirect_chain(["/article", "/moved", "/final"], final_body=page(QUOTE))
+    check = check_now(linked_claim().source_links.get().source)
+    assert check.outcome == CheckOutcome.REDIRECTED
+    assert check.final_url == loopback_server.url("/final")
+    assert len(check.redirect_chain) == 2
+
+
+def test_changed_content_is_flagged(linked_claim, loopback_server, allow_loopback):
+    loopback_server.route("/article", body=page(QUOTE))
+    source = linked_claim().source_links.get().source
+    first = check_now(source)
+    loopback_server.route("/article", body=page("此文已更正：死亡人数为未知。"))
+    second = check_now(source)
+
+    assert not first.content_changed
+    assert second.content_changed
+    assert second.sha256 != first.sha256
+    source.refresh_from_db()
+    assert source.health == SourceHealth.CHANGED
+    assert source.content_changed_at == second.finished_at
+
+
+def test_a_page_that_disappears_is_flagged_gone(linked_claim, loopback_server, allow_loopback):
+    loopback_server.route("/article", body=page(QUOTE))
+    link = linked_claim().source_links.get()
+    check_now(link.source)
+    loopback_server.route("/article", status=410, body=b"gone")
+    check = check_now(link.source)
+
+    assert check.outcome == CheckOutcome.GONE
+    assert check.went_away
+    source = Source.objects.get(pk=link.source_id)
+    assert source.health == SourceHealth.GONE
+    assert source.gone_at == check.finished_at
+    link.refresh_from_db()
+    assert link.quote_match == QuoteMatch.SOURCE_UNAVAILABLE
+
+
+@pytest.mark.parametrize(("status", "outcome"), [(404, CheckOutcome.NOT_FOUND), (500, CheckOutcome.SERVER_ERROR)])
+def test_a_page_never_seen_fails_without_being_called_gone(
+    linked_claim, loopback_server, allow_loopback, status, outcome
+):
+    loopback_server.route("/article", status=status, body=b"error")
+    source = linked_claim().source_links.get().source
+    check = check_now(source)
+    assert check.outcome == outcome
+    assert not check.went_away
+    source.refresh_from_db()
+    assert source.health == SourceHealth.FAILED
+
+
+def test_a_refused_destination_is_recorded_not_dropped(linked_claim, loopback_server):
+    """Without the test's allowance, loopback is unsafe: the check row says so."""
+    loopback_server.route("/article", body=page(QUOTE))
+    source = linked_claim().source_links.get().source
+    check = check_now(source)
+    assert check.outcome == CheckOutcome.UNSAFE
+    assert check.error
+    assert loopback_server.total_hits == 0
+    source.refresh_from_db()
+    assert source.health == SourceHealth.FAILED
+
+
+def test_one_request_yields_one_completed_check(linked_claim, loopback_server, allow_loopback):
+    loopback_server.route("/article", body=page(QUOTE))
+    source = linked_claim().source_links.get().source
+    request_check(source)
+    source.refresh_from_db()
+
+    first = run_check(source.pk, source.check_requested_at)
+    again = run_check(source.pk, source.check_requested_at)
+
+    assert first is not None
+    assert again is None
+    assert SourceCheck.objects.filter(source=source).count() == 1
+    assert loopback_server.hits["/article"] == 1
+
+
+def test_a_check_under_way_elsewhere_is_not_duplicated(linked_claim, loopback_server, allow_loopback):
+    source = linked_claim().source_links.get().source
+    request_check(source)
+    source.refresh_from_db()
+    SourceCheck.objects.create(source=source, requested_at=source.check_requested_at, started_at=timezone.now())
+
+    assert run_check(source.pk, source.check_requested_at) is None
+    assert loopback_server.total_hits == 0
+
+
+def test_a_check_abandoned_by_a_dead_worker_is_run_again(linked_claim, loopback_server, allow_loopback, settings):
+    loopback_server.route("/article", body=page(QUOTE))
+    source = linked_claim().source_links.get().source
+    request_check(source)
+    source.refresh_from_db()
+    long_ago = timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 1)
+    SourceCheck.objects.create(source=source, requested_at=source.check_requested_at, started_at=long_ago)
+
+    check = run_check(source.pk, source.check_requested_at)
+
+    assert check is not None and check.outcome == CheckOutcome.OK
+    assert SourceCheck.objects.filter(source=source).count() == 1
+
+
+def test_an_older_request_gives_way_to_a_newer_one(linked_claim, loopback_server, allow_loopback):
+    source = linked_claim().source_links.get().source
+    older = timezone.now() - timedelta(minutes=1)
+    assert run_check(source.pk, older) is None
+    assert loopback_server.total_hits == 0
+
+
+def test_the_sweep_finds_requests_without_a_completed_check(linked_claim, loopback_server, allow_loopback, settings):
+    settings.SOURCE_CHECK_SWEEP_GRACE = 0
+    loopback_server.route("/article", body=page(QUOTE))
+    source = linked_claim().source_links.get().source
+    assert list(lost_requests()) == [source]
+
+    check_now(source)
+
+    assert list(lost_requests()) == []
+
+
+def test_a_completed_check_schedules_the_next_one_with_jitter(linked_claim, loopback_server, allow_loopback, settings):
+    settings.SOURCE_RECHECK_INTERVAL = 3600
+    loopback_server.route("/article", body=page(QUOTE))
+    source = linked_claim().source_links.get().source
+    check = check_now(source)
+    source.refresh_from_db()
+    delay = (source.next_check_at - check.finished_at).total_seconds()
+    assert 3240 <= delay <= 3960
+
+
+def test_due_sources_are_asked_for_again(linked_claim, loopback_server, allow_loopback):
+    source = linked_claim().source_links.get().source
+    Source.objects.filter(pk=source.pk).update(next_check_at=timezone.now() - timedelta(seconds=1))
+    before = Source.objects.get(pk=source.pk).check_requested_at
+
+    assert queue_due_checks() == 1
+
+    source.refresh_from_db()
+    assert source.check_requested_at > before
+    assert source.next_check_at is None
+    assert queue_due_checks() == 0

@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from sources.models import Source, SourceCheck
@@ -97,6 +99,17 @@ class Place(Undeletable):
         return self.name
 
 
+class EventQuerySet(models.QuerySet):
+    def create_named(self, name: str) -> "Event":
+        """A new event called ``name``, with a unique slug made from it
+        (Chinese names keep their characters)."""
+        base = slugify(name, allow_unicode=True)[:90] or "event"
+        slug, suffix = base, 2
+        while self.filter(slug=slug).exists():
+            slug, suffix = f"{base}-{suffix}", suffix + 1
+        return self.create(name=name.strip(), slug=slug)
+
+
 class Event(Undeletable):
     """A happening that several claims are about, so that competing figures
     and contradictory claims sit side by side."""
@@ -110,6 +123,8 @@ class Event(Undeletable):
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    objects = EventQuerySet.as_manager()
+
     class Meta:
         ordering = ["-started_on", "name"]
         verbose_name = _("event")
@@ -117,6 +132,9 @@ class Event(Undeletable):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("claims:event_detail", args=[self.slug])
 
 
 class ClaimQuerySet(models.QuerySet):
@@ -189,6 +207,9 @@ class Claim(Undeletable):
         if kwargs.get("update_fields") is not None and {"text", "translation"} & set(kwargs["update_fields"]):
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_tokens"}
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("claims:claim_detail", args=[self.pk])
 
     @property
     def is_published(self):

@@ -1,4 +1,21 @@
 """URLs of the reviewer web app."""
 
+from django.urls import path
+
+from . import views
+
 app_name = "claims"
-urlpatterns = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("claims/", views.claim_list, name="claim_list"),
+    path("claims/new/", views.claim_submit, name="claim_submit"),
+    path("claims/<int:pk>/", views.claim_detail, name="claim_detail"),
+    path("claims/<int:pk>/edit/", views.claim_edit, name="claim_edit"),
+    path("claims/<int:pk>/sources/", views.claim_sources, name="claim_sources"),
+    path("claims/<int:pk>/sources/<int:link_pk>/check/", views.source_check_now, name="source_check_now"),
+    path("claims/<int:pk>/evidence/", views.evidence_add, name="evidence_add"),
+    path("claims/<int:pk>/evidence/<int:evidence_pk>/withdraw/", views.evidence_withdraw, name="evidence_withdraw"),
+    path("claims/<int:pk>/status/", views.claim_transition, name="claim_transition"),
+    path("events/", views.event_list, name="event_list"),
+    path("events/<str:slug>/", views.event_detail, name="event_detail"),
+]

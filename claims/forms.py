@@ -1,0 +1,161 @@
+"""The forms of the reviewer pages. They validate input and hand clean values
+to ``claims.services``; they never write rows themselves."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .choices import PlacePrecision, SourceRole, Stance
+from .models import Actor, CasualtyFigure, Claim, Event, Place, TroopPresence
+
+_DATE = forms.DateInput(attrs={"type": "date"})
+
+
+def actor_named(name: str) -> Actor | None:
+    """The actor called ``name``, created if new; ``None`` for an empty name."""
+    name = " ".join(name.split())
+    if not name:
+        return None
+    return Actor.objects.filter(name__iexact=name).first() or Actor.objects.create(name=name)
+
+
+def place_named(name: str) -> Place | None:
+    """The place called ``name``, created (as a locality) if new."""
+    name = " ".join(name.split())
+    if not name:
+        return None
+    return Place.objects.filter(name__iexact=name).first() or Place.objects.create(
+        name=name, precision=PlacePrecision.LOCALITY
+    )
+
+
+class ClaimForm(forms.ModelForm):
+    """The claim itself. Claimant and place are typed as names (existing
+    ones are offered as suggestions) so that a reviewer never leaves the
+    form to create them; the event is picked or named anew."""
+
+    claimant_name = forms.CharField(
+        label=_("Claimant"), max_length=200, required=False, help_text=_("Who makes the claim, e.g. a ministry.")
+    )
+    place_name = forms.CharField(label=_("Place"), max_length=200, required=False)
+    new_event_name = forms.CharField(
+        label=_("…or a new event"), max_length=300, required=False, help_text=_("Leave empty to use the event above.")
+    )
+
+    class Meta:
+        model = Claim
+        fields = ["text", "language", "translation", "kind", "event", "occurred_on", "occurred_until", "stated_on"]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 4}),
+            "translation": forms.Textarea(attrs={"rows": 3}),
+            "occurred_on": _DATE,
+            "occurred_until": _DATE,
+            "stated_on": _DATE,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["event"].required = False
+        self.fields["event"].queryset = Event.objects.order_by("name")
+        if self.instance.pk:
+            self.initial.setdefault("claimant_name", self.instance.claimant.name if self.instance.claimant else "")
+            self.initial.setdefault("place_name", self.instance.place.name if self.instance.place else "")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("event") and cleaned.get("new_event_name"):
+            self.add_error("new_event_name", _("Pick an existing event or name a new one, not both."))
+        return cleaned
+
+    def claim_fields(self) -> dict:
+        """The ``Claim`` field values for ``claims.services``, with named
+        claimant, place and event resolved to rows."""
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data["claimant"] = actor_named(self.cleaned_data["claimant_name"])
+        data["place"] = place_named(self.cleaned_data["place_name"])
+        if self.cleaned_data.get("new_event_name"):
+            data["event"] = Event.objects.create_named(self.cleaned_data["new_event_name"])
+        return data
+
+
+class ClaimEditForm(ClaimForm):
+    """Editing a claim: the same fields, based on the version the user saw."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class CasualtyFigureForm(forms.ModelForm):
+    class Meta:
+        model = CasualtyFigure
+        fields = ["category", "population", "qualifier", "low", "high", "as_of"]
+        widgets = {"as_of": _DATE}
+
+
+class TroopPresenceForm(forms.Form):
+    force_name = forms.CharField(label=_("Force"), max_length=200)
+    place_name = forms.CharField(label=_("Place"), max_length=200)
+    presence = forms.ChoiceField(
+        label=_("Present or absent"), choices=TroopPresence._meta.get_field("presence").choices
+    )
+    period_start = forms.DateField(label=_("From"), required=False, widget=_DATE)
+    period_end = forms.DateField(label=_("Until"), required=False, widget=_DATE)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("period_start"), cleaned.get("period_end")
+        if start and end and end < start:
+            self.add_error(
+                "period_end",
+                _("The end of the period (%(end)s) is before its start (%(start)s).")
+                % {
+                    "end": end,
+                    "start": start,
+                },
+            )
+        return cleaned
+
+    def presence_fields(self) -> dict:
+        return {
+            "force": actor_named(self.cleaned_data["force_name"]),
+            "place": place_named(self.cleaned_data["place_name"]),
+            "presence": self.cleaned_data["presence"],
+            "period_start": self.cleaned_data["period_start"],
+            "period_end": self.cleaned_data["period_end"],
+        }
+
+
+class SourceLinkForm(forms.Form):
+    url = forms.URLField(label=_("Source URL"), max_length=2000, assume_scheme="https")
+    role = forms.ChoiceField(label=_("Role"), choices=SourceRole.choices, initial=SourceRole.ORIGIN)
+    quoted_passage = forms.CharField(
+        label=_("Quoted passage"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("The words of the page that carry the claim, copied exactly; the checks look for them."),
+    )
+
+
+CasualtyFigureFormSet = forms.formset_factory(CasualtyFigureForm, extra=3)
+TroopPresenceFormSet = forms.formset_factory(TroopPresenceForm, extra=2)
+SourceLinkFormSet = forms.formset_factory(SourceLinkForm, extra=1, min_num=1, validate_min=True)
+
+
+class EvidenceForm(forms.Form):
+    stance = forms.ChoiceField(label=_("Stance"), choices=Stance.choices)
+    source_url = forms.URLField(label=_("Source URL"), max_length=2000, required=False, assume_scheme="https")
+    file = forms.FileField(label=_("File"), required=False)
+    quoted_passage = forms.CharField(
+        label=_("Quoted passage"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("source_url") and not cleaned.get("file") and not self.errors:
+            raise forms.ValidationError(_("Give a source URL, a file, or both."))
+        return cleaned
+
+
+class TransitionForm(forms.Form):
+    target = forms.CharField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    rationale = forms.CharField(label=_("Rationale"), required=False, widget=forms.Textarea(attrs={"rows": 3}))

@@ -1,0 +1,311 @@
+"""The reviewer pages: plain function views that read through querysets,
+write through ``claims.services`` and ``claims.workflow``, and ask
+``claims.permissions`` before doing either."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sources.choices import SourceHealth
+from sources.models import Source
+from sources.services import request_check
+
+from . import services
+from .charts import casualty_chart
+from .choices import ClaimKind, ClaimStatus
+from .exceptions import StaleVersion, TransitionRefused
+from .filters import ClaimFilterSet
+from .forms import (
+    CasualtyFigureFormSet,
+    ClaimEditForm,
+    ClaimForm,
+    EvidenceForm,
+    SourceLinkFormSet,
+    TransitionForm,
+    TroopPresenceFormSet,
+)
+from .models import CasualtyFigure, Claim, ClaimLogEntry, ClaimSource, Event, Evidence, TroopPresence
+from .permissions import Action, can, require
+from .similar import similar_claims
+from .workflow import allowed_transitions, change_status, find_transition
+
+PAGE_SIZES = (25, 50, 100)
+
+
+def member_required(view):
+    """Every page needs an account that holds a role of the tracker."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        require(request.user, Action.VIEW_INTERNAL)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _claim_for_page(pk):
+    return get_object_or_404(Claim.objects.select_related("claimant", "event", "place", "submitter"), pk=pk)
+
+
+@member_required
+def dashboard(request):
+    by_status = dict(Claim.objects.values_list("status").annotate(n=Count("pk")).order_by())
+    by_kind = dict(Claim.objects.values_list("kind").annotate(n=Count("pk")).order_by())
+    context = {
+        "by_status": [(value, label, by_status.get(value, 0)) for value, label in ClaimStatus.choices],
+        "by_kind": [(value, label, by_kind.get(value, 0)) for value, label in ClaimKind.choices],
+        "activity": ClaimLogEntry.objects.select_related("claim", "actor").order_by("-created_at", "-id")[:15],
+        "troubled_sources": Source.objects.with_outlets()
+        .filter(health__in=[SourceHealth.FAILED, SourceHealth.CHANGED, SourceHealth.GONE])
+        .order_by("-latest_check__finished_at")[:15],
+    }
+    return render(request, "claims/dashboard.html", context)
+
+
+@member_required
+def claim_list(request):
+    filterset = ClaimFilterSet(request.GET, queryset=Claim.objects.for_list())
+    claims = filterset.qs if filterset.is_valid() else Claim.objects.none()
+    try:
+        per_page = int(request.GET.get("per_page", PAGE_SIZES[0]))
+    except ValueError:
+        per_page = PAGE_SIZES[0]
+    per_page = per_page if per_page in PAGE_SIZES else PAGE_SIZES[0]
+    page = Paginator(claims, per_page).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"filter": filterset, "page": page, "query": query.urlencode(), "page_sizes": PAGE_SIZES}
+    template = "claims/_claim_table.html" if request.htmx else "claims/claim_list.html"
+    return render(request, template, context)
+
+
+def _submission_forms(data=None):
+    return {
+        "form": ClaimForm(data, prefix="claim"),
+        "figures": CasualtyFigureFormSet(data, prefix="figures"),
+        "presences": TroopPresenceFormSet(data, prefix="presences"),
+        "sources": SourceLinkFormSet(data, prefix="sources"),
+    }
+
+
+@member_required
+def claim_submit(request):
+    require(request.user, Action.SUBMIT_CLAIM)
+    forms = _submission_forms(request.POST if request.method == "POST" else None)
+    similar = []
+    if request.method == "POST" and all(f.is_valid() for f in forms.values()):
+        similar = similar_claims(forms["form"].cleaned_data["text"])
+        if not similar or request.POST.get("confirm_not_duplicate"):
+            try:
+                claim = _submit(request.user, forms)
+            except ValidationError as error:
+                forms["form"].add_error(None, error)
+            else:
+                messages.success(request, _("Claim submitted. Its sources are being checked."))
+                return redirect(claim)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "claims/claim_submit.html", {**forms, "similar": similar}, status=status)
+
+
+@transaction.atomic
+def _submit(user, forms) -> Claim:
+    return services.submit_claim(
+        user,
+        fields=forms["form"].claim_fields(),
+        figures=[f.cleaned_data for f in forms["figures"] if f.has_changed()],
+        presences=[f.presence_fields() for f in forms["presences"] if f.has_changed()],
+        sources=[
+            services.SourceLinkData(
+                url=f.cleaned_data["url"], role=f.cleaned_data["role"], quoted_passage=f.cleaned_data["quoted_passage"]
+            )
+            for f in forms["sources"]
+            if f.has_changed()
+        ],
+    )
+
+
+def _detail_context(request, claim, *, evidence_form=None, transition_errors=None):
+    links = list(
+        ClaimSource.objects.filter(claim=claim, withdrawn_at__isnull=True)
+        .select_related("source__outlet", "source__latest_check", "matched_check")
+        .order_by("added_at", "id")
+    )
+    user = request.user
+    return {
+        "claim": claim,
+        "figures": CasualtyFigure.objects.filter(claim=claim),
+        "presences": TroopPresence.objects.filter(claim=claim).select_related("force", "place"),
+        "links": links,
+        "polling": any(link.source.check_pending for link in links),
+        "evidence": Evidence.objects.filter(claim=claim).select_related("source", "author"),
+        "log": ClaimLogEntry.objects.filter(claim=claim).select_related("actor"),
+        "transitions": [
+            (rule, TransitionForm(initial={"target": rule.target, "version": claim.version}))
+            for rule in allowed_transitions(claim, user)
+        ],
+        "transition_errors": transition_errors or {},
+        "evidence_form": evidence_form or EvidenceForm(),
+        "may_edit": can(user, Action.EDIT_CLAIM, claim),
+        "may_add_evidence": can(user, Action.ADD_EVIDENCE, claim),
+        "may_request_check": can(user, Action.REQUEST_CHECK, claim),
+    }
+
+
+@member_required
+def claim_detail(request, pk):
+    claim = _claim_for_page(pk)
+    return render(request, "claims/claim_detail.html", _detail_context(request, claim))
+
+
+@member_required
+def claim_sources(request, pk):
+    """The sources panel alone, which the detail page polls while checks run."""
+    claim = _claim_for_page(pk)
+    return render(request, "claims/_sources.html", _detail_context(request, claim))
+
+
+@member_required
+@require_POST
+def source_check_now(request, pk, link_pk):
+    claim = _claim_for_page(pk)
+    require(request.user, Action.REQUEST_CHECK, claim)
+    link = get_object_or_404(ClaimSource.objects.select_related("source"), pk=link_pk, claim=claim)
+    with transaction.atomic():
+        request_check(link.source)
+    if request.htmx:
+        return render(request, "claims/_sources.html", _detail_context(request, claim))
+    messages.success(request, _("A new check of this source has been asked for."))
+    return redirect(claim)
+
+
+@member_required
+def evidence_add(request, pk):
+    claim = _claim_for_page(pk)
+    require(request.user, Action.ADD_EVIDENCE, claim)
+    if request.method != "POST":
+        return redirect(claim)
+    form = EvidenceForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.add_evidence(claim, request.user, **form.cleaned_data)
+        except ValidationError as error:
+            for field, field_errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, field_errors)
+        else:
+            messages.success(request, _("Evidence attached."))
+            return redirect(f"{claim.get_absolute_url()}#evidence")
+    context = _detail_context(request, claim, evidence_form=form)
+    return render(request, "claims/claim_detail.html", context, status=400)
+
+
+@member_required
+@require_POST
+def evidence_withdraw(request, pk, evidence_pk):
+    evidence = get_object_or_404(Evidence, pk=evidence_pk, claim_id=pk)
+    services.withdraw_evidence(evidence, request.user, reason=request.POST.get("reason", ""))
+    messages.success(request, _("Evidence withdrawn. It stays on record, marked withdrawn."))
+    return redirect(f"{evidence.claim.get_absolute_url()}#evidence")
+
+
+@member_required
+@require_POST
+def claim_transition(request, pk):
+    claim = _claim_for_page(pk)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(status=400)
+    target = form.cleaned_data["target"]
+    try:
+        change_status(
+            claim,
+            request.user,
+            target,
+            rationale=form.cleaned_data["rationale"],
+            expected_version=form.cleaned_data["version"],
+        )
+    except (TransitionRefused, StaleVersion) as refused:
+        rule = find_transition(claim.status, target)
+        context = _detail_context(request, claim, transition_errors={rule.name if rule else "": str(refused)})
+        messages.error(request, str(refused))
+        return render(
+            request, "claims/claim_detail.html", context, status=409 if isinstance(refused, StaleVersion) else 400
+        )
+    messages.success(request, _("Status changed."))
+    return redirect(claim)
+
+
+@member_required
+def claim_edit(request, pk):
+    claim = _claim_for_page(pk)
+    require(request.user, Action.EDIT_CLAIM, claim)
+    conflict = None
+    if request.method == "POST":
+        form = ClaimEditForm(request.POST, instance=Claim.objects.get(pk=pk), prefix="claim")
+        if form.is_valid():
+            try:
+                services.edit_claim(
+                    claim, request.user, expected_version=form.cleaned_data["version"], fields=form.claim_fields()
+                )
+            except StaleVersion as stale:
+                conflict = stale
+                claim.refresh_from_db()
+                # Keep what was typed; base a second save on the version now current.
+                data = request.POST.copy()
+                data["claim-version"] = claim.version
+                form = ClaimEditForm(data, instance=claim, prefix="claim")
+                form.is_valid()
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Claim saved."))
+                return redirect(claim)
+    else:
+        form = ClaimEditForm(instance=claim, initial={"version": claim.version}, prefix="claim")
+    status = 409 if conflict else (400 if request.method == "POST" else 200)
+    return render(
+        request, "claims/claim_edit.html", {"claim": claim, "form": form, "conflict": conflict}, status=status
+    )
+
+
+@member_required
+def event_detail(request, slug):
+    event = get_object_or_404(Event, slug=slug)
+    claims = (
+        Claim.objects.filter(event=event)
+        .select_related("claimant", "place")
+        .prefetch_related(
+            "casualty_figures",
+            Prefetch("troop_presences", queryset=TroopPresence.objects.select_related("force", "place")),
+            "source_links__source__outlet",
+        )
+        .order_by("stated_on", "created_at")
+    )
+    figures = [(claim, figure) for claim in claims for figure in claim.casualty_figures.all()]
+    presences = {}
+    for claim in claims:
+        for presence in claim.troop_presences.all():
+            presences.setdefault((presence.force, presence.place), []).append((claim, presence))
+    context = {
+        "event": event,
+        "claims": claims,
+        "figures": figures,
+        "presence_groups": sorted(presences.items(), key=lambda item: (item[0][0].name, item[0][1].name)),
+        "chart": casualty_chart(figures),
+    }
+    return render(request, "claims/event_detail.html", context)
+
+
+@member_required
+def event_list(request):
+    events = Event.objects.annotate(claim_count=Count("claims")).select_related("place")
+    return render(request, "claims/event_list.html", {"events": events})

@@ -1,4 +1,11 @@
 """URLs of the reviewer web app."""
 
+from django.urls import path
+
+from . import claimreview
+
 app_name = "claims"
-urlpatterns = []
+urlpatterns = [
+    path("claims/claimreview.json", claimreview.claimreview_feed, name="claimreview_feed"),
+    path("claims/<int:pk>/claimreview.json", claimreview.claim_review_json, name="claim_review_json"),
+]

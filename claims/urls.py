@@ -2,14 +2,18 @@
 
 from django.urls import path
 
-from . import views
+from . import claimreview, export, import_views, views
 
 app_name = "claims"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("claims/", views.claim_list, name="claim_list"),
     path("claims/new/", views.claim_submit, name="claim_submit"),
+    path("claims/export.csv", export.export_claims_csv, name="export_csv"),
+    path("claims/import/", import_views.import_claims_view, name="import"),
+    path("claims/claimreview.json", claimreview.claimreview_feed, name="claimreview_feed"),
     path("claims/<int:pk>/", views.claim_detail, name="claim_detail"),
+    path("claims/<int:pk>/claimreview.json", claimreview.claim_review_json, name="claim_review_json"),
     path("claims/<int:pk>/edit/", views.claim_edit, name="claim_edit"),
     path("claims/<int:pk>/sources/", views.claim_sources, name="claim_sources"),
     path("claims/<int:pk>/sources/<int:link_pk>/check/", views.source_check_now, name="source_check_now"),

@@ -1,0 +1,206 @@
+"""Bulk import: good rows go in, bad rows are reported by row and field."""
+
+import json
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from claims.choices import BoundQualifier, CasualtyCategory, ClaimKind, LogAction, SourceRole
+from claims.importing import ImportFileError, import_claims, parse_csv, parse_json
+from claims.models import Actor, Claim, Event
+from sources.models import Source
+
+pytestmark = pytest.mark.django_db
+
+CSV_HEADER = "text,language,kind,translation,claimant,event,occurred_on,killed_low,killed_high,killed_qualifier,"
+CSV_HEADER += "injured_low,injured_high,injured_qualifier,source_url,source_quote\n"
+
+
+@pytest.fixture
+def event(db):
+    return Event.objects.create(name="Offensive, September 2023", slug="nk-2023-09")
+
+
+def csv_file(*lines):
+    return (CSV_HEADER + "".join(line + "\n" for line in lines)).encode("utf-8-sig")
+
+
+def test_csv_good_rows_are_imported_and_bad_rows_reported(editor, event):
+    rows = parse_csv(
+        csv_file(
+            "当地至少有27人死亡,zh,casualty_figure,At least 27 killed,Local Armenians,nk-2023-09,2023-09-19,"
+            "27,,at_least,200,,at_least,https://www.guancha.cn/a.shtml,至少有27人死亡",
+            "Troops withdrew,en,statement,,,no-such-event,2023-09-31,,,,,,,,",
+            ",xx,casualty_figure,,,,,ten,,exact,5,3,exact,ftp://example.org/x,",
+            "Second claim by the same actor,en,statement,,Local Armenians,,,,,,,,,,",
+        )
+    )
+
+    report = import_claims(editor, rows)
+
+    assert [result.number for result in report.imported] == [2, 5]
+    first = report.imported[0].claim
+    assert (first.text, first.language, first.kind, first.event) == (
+        "当地至少有27人死亡",
+        "zh",
+        ClaimKind.CASUALTY_FIGURE,
+        event,
+    )
+    assert first.submitter == editor
+    assert [(f.category, f.qualifier, f.low) for f in first.casualty_figures.all()] == [
+        (CasualtyCategory.INJURED, BoundQualifier.AT_LEAST, 200),
+        (CasualtyCategory.KILLED, BoundQualifier.AT_LEAST, 27),
+    ]
+    link = first.source_links.get()
+    assert (link.source.url, link.quoted_passage, link.role) == (
+        "https://www.guancha.cn/a.shtml",
+        "至少有27人死亡",
+        SourceRole.ORIGIN,
+    )
+    assert first.log.filter(action=LogAction.CREATED).exists()
+    # The claimant is created once and reused.
+    assert report.imported[1].claim.claimant == first.claimant
+    assert Actor.objects.filter(name="Local Armenians").count() == 1
+
+    errors = {result.number: result.errors for result in report.failed}
+    assert set(errors) == {3, 4}
+    assert errors[3]["event"] == ["There is no event with the slug “no-such-event”."]
+    assert errors[3]["occurred_on"] == ["“2023-09-31” is not a date of the form YYYY-MM-DD."]
+    assert errors[4]["text"] == ["This field cannot be blank."]
+    assert "is not a valid choice" in errors[4]["language"][0]
+    assert errors[4]["killed_low"] == ["“ten” is not a whole number."]
+    assert errors[4]["injured_high"] == ["The high bound (3) is below the low bound (5)."]
+    assert errors[4]["source_url"] == ["Only http and https URLs can be sources; got ftp://example.org/x."]
+    assert Claim.objects.count() == 2
+
+
+def test_a_row_failing_inside_submit_leaves_nothing_behind(editor):
+    # A NUL character passes the field checks; PostgreSQL refuses it when the claim is saved,
+    # after the new claimant was created in the same savepoint.
+    rows = parse_json(
+        [
+            {"text": "Bad\x00text", "language": "en", "claimant": "Brand new actor"},
+            {"text": "Fine", "language": "en"},
+        ]
+    )
+    report = import_claims(editor, rows)
+    assert [result.number for result in report.imported] == [2]
+    assert list(report.failed[0].errors) == ["row"]
+    assert not Actor.objects.filter(name="Brand new actor").exists()
+
+
+def test_json_rows_with_figures_and_sources(editor, event):
+    existing = Source.objects.create(url="https://www.reuters.com/world/toll")
+    data = json.dumps(
+        {
+            "claims": [
+                {
+                    "text": "At least 6 killed",
+                    "language": "en",
+                    "kind": "casualty_figure",
+                    "event": "nk-2023-09",
+                    "casualty_figures": [{"category": "killed", "qualifier": "at_least", "low": 6}],
+                    "sources": [
+                        {"url": "https://www.reuters.com/world/toll?utm_source=x", "role": "repetition"},
+                        {"url": "https://tass.ru/a", "quoted_passage": "6 killed"},
+                    ],
+                },
+                {
+                    "text": "Up to 10 injured",
+                    "language": "en",
+                    "casualty_figures": [{"category": "injured", "qualifier": "up_to", "low": 2, "high": 10}],
+                    "sources": [{"url": "https://tass.ru/b", "role": "echo"}],
+                },
+            ]
+        }
+    )
+
+    report = import_claims(editor, parse_json(data))
+
+    claim = report.imported[0].claim
+    assert str(claim.casualty_figures.get()) == "Killed (All): ≥ 6"
+    links = list(claim.source_links.select_related("source"))
+    # A URL already known links the existing source instead of creating another.
+    assert links[0].source == existing
+    assert links[0].role == SourceRole.REPETITION
+    assert links[1].quoted_passage == "6 killed"
+    assert Source.objects.count() == 2
+
+    failed = report.failed[0]
+    assert failed.number == 2
+    assert failed.errors["casualty_figures[0].low"] == ["“Up to” takes only a high bound; leave the low bound empty."]
+    assert failed.errors["sources[0].role"] == ["“echo” is not a source role."]
+
+
+def test_reviewers_may_not_import(reviewer):
+    with pytest.raises(PermissionDenied):
+        import_claims(reviewer, parse_json([{"text": "x", "language": "en"}]))
+    assert not Claim.objects.exists()
+
+
+def test_unreadable_files_are_refused_whole():
+    with pytest.raises(ImportFileError):
+        parse_json(b"{not json")
+    with pytest.raises(ImportFileError):
+        parse_json({"claims": "nope"})
+    with pytest.raises(ImportFileError):
+        parse_csv(b"text,language\n\xff\xfe,en\n")
+
+
+def test_command_prints_the_report(editor, tmp_path, capsys):
+    path = tmp_path / "claims.json"
+    path.write_text(json.dumps([{"text": "Imported", "language": "en"}, {"text": "", "language": "en"}]))
+
+    with pytest.raises(CommandError, match="1 row"):
+        call_command("import_claims", str(path), "--as", "editor")
+
+    out = capsys.readouterr().out
+    claim = Claim.objects.get()
+    assert "Imported 1 of 2 rows." in out
+    assert f"Row 1: imported as claim {claim.pk}." in out
+    assert "Row 2: text: This field cannot be blank." in out
+
+
+def test_command_refuses_a_reviewer(reviewer, tmp_path):
+    path = tmp_path / "claims.csv"
+    path.write_bytes(csv_file("Text,en,statement,,,,,,,,,,,,"))
+    with pytest.raises(CommandError, match="Only editors and admins"):
+        call_command("import_claims", str(path), "--as", "reviewer")
+    assert not Claim.objects.exists()
+
+
+def test_import_page_shows_the_row_by_row_report(client, editor, event):
+    client.force_login(editor)
+    url = reverse("claims:import")
+    assert client.get(url).status_code == 200
+
+    upload = SimpleUploadedFile(
+        "claims.csv",
+        csv_file(
+            "Troops withdrew,en,statement,,,nk-2023-09,,,,,,,,,",
+            "Troops stayed,en,statement,,,gone,,,,,,,,,",
+        ),
+    )
+    response = client.post(url, {"file": upload})
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Imported 1 of 2 rows." in content
+    assert f"Imported as claim {Claim.objects.get().pk}" in content
+    assert "There is no event with the slug “gone”." in content
+
+
+def test_import_page_reports_an_unreadable_file(client, editor):
+    client.force_login(editor)
+    response = client.post(reverse("claims:import"), {"file": SimpleUploadedFile("claims.json", b"[{")})
+    assert response.status_code == 200
+    assert "The file is not valid JSON" in response.content.decode()
+    assert not Claim.objects.exists()
+
+
+def test_import_page_is_for_editors_only(client, reviewer):
+    client.force_login(reviewer)
+    assert client.get(reverse("claims:import")).status_code == 403

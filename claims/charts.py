@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from .choices import BoundQualifier, CasualtyCategory
 
 CHART_WIDTH = 600
-LABEL_WIDTH = 220
+LABEL_WIDTH = 270
 ROW_HEIGHT = 28
 
 

@@ -1,0 +1,75 @@
+"""Browser tests of the pages that need no background worker: hostile claim
+text stays text, every main page renders (a screenshot of each is kept), and
+the pages work on a phone-sized screen and in Chinese."""
+
+import pytest
+
+from claims.demo import load_demo
+from tests.browser import browser, log_in, new_page, role_groups, screenshot  # noqa: F401  (fixtures)
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+HOSTILE = "<script>alert(1)</script> and <img src=x onerror=alert(1)>"
+
+
+def test_hostile_claim_text_is_shown_as_text(new_page, role_groups, claim_factory, reviewer):
+    claim = claim_factory(text=HOSTILE, translation=HOSTILE)
+    page = new_page()
+    log_in(page, reviewer)
+
+    page.goto(claim.get_absolute_url())
+    assert page.locator("#claim-heading").inner_text() == HOSTILE
+    page.goto("/claims/")
+    assert HOSTILE in page.locator("table.claims").inner_text()
+    page.goto("/")
+    page.wait_for_load_state("networkidle")
+
+    assert page.dialogs == []
+    assert page.locator("img[src=x]").count() == 0
+
+
+@pytest.fixture
+def demo(role_groups):
+    return load_demo()
+
+
+def test_main_pages_render_and_are_kept_as_screenshots(new_page, demo, make_user):
+    from claims.choices import Role
+
+    reviewer = make_user(Role.REVIEWER)
+    page = new_page(viewport={"width": 1280, "height": 900})
+    screenshot(page.goto("/accounts/login/") and page, "login")
+    log_in(page, reviewer)
+    pages = {
+        "dashboard": ("/", "Dashboard"),
+        "claim-list": ("/claims/?q=%E5%9C%B0%E9%9B%B7", "Claims"),
+        "claim-submit": ("/claims/new/", "Submit a claim"),
+        "events": ("/events/", "Events"),
+    }
+    for name, (url, heading) in pages.items():
+        page.goto(url)
+        assert page.get_by_role("heading", level=1).inner_text() == heading
+        screenshot(page, name)
+    page.goto("/claims/?q=%E5%9C%B0%E9%9B%B7")
+    page.locator("table.claims a").first.click()
+    assert page.locator("#claim-heading").is_visible()
+    screenshot(page, "claim-detail")
+    page.get_by_role("link", name="Nagorno", exact=False).first.click()
+    assert page.locator("figure.chart svg rect").count() >= 2
+    screenshot(page, "event")
+
+
+def test_a_phone_sized_screen_in_chinese(new_page, demo, make_user):
+    from claims.choices import Role
+
+    reviewer = make_user(Role.REVIEWER)
+    page = new_page(viewport={"width": 390, "height": 844}, is_mobile=True)
+    log_in(page, reviewer)
+    page.select_option("#language-select", "zh-hans")
+    page.get_by_role("button", name="Switch").click()
+    page.goto("/claims/")
+    assert page.locator("html").get_attribute("lang") == "zh-hans"
+    assert page.get_by_role("heading", level=1).inner_text() == "声明"
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390 + 1, f"the page scrolls sideways on a phone ({width}px wide)"
+    screenshot(page, "claim-list-phone-zh")

@@ -13,6 +13,9 @@ from django.db import connection
 from claims.choices import ClaimKind, Language, Role
 from claims.services import SourceLinkData, submit_claim
 
+# Fixture modules: the loopback HTTP server and the browser.
+pytest_plugins = ["tests.loopback", "tests.browser"]
+
 _counter = itertools.count(1)
 
 
@@ -82,6 +85,3 @@ def claim_factory(reviewer):
         )
 
     return make
-
-
-from tests.loopback import allow_loopback, loopback_server  # noqa: E402, F401  (fixtures for fetch tests)

@@ -5,7 +5,7 @@ the pages work on a phone-sized screen and in Chinese."""
 import pytest
 
 from claims.demo import load_demo
-from tests.browser import browser, log_in, new_page, role_groups, screenshot  # noqa: F401  (fixtures)
+from tests.browser import log_in, screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

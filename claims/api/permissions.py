@@ -23,13 +23,14 @@ OBJECT_ACTIONS = frozenset(
 )
 
 
-def required_action(view) -> Action | None:
+def required_action(request, view) -> Action | None:
     """The tracker action ``view``'s current DRF action needs.
 
-    A DRF action the view does not list is refused (fail closed), except
-    ``metadata`` (OPTIONS), which describes the endpoint and reveals no row.
+    A DRF action the view does not list is refused (fail closed). ``None``
+    (nothing to ask) is for ``metadata`` (OPTIONS), which reveals no row, and
+    for methods the endpoint does not offer, so that they answer 405.
     """
-    if view.action == "metadata":
+    if view.action in (None, "metadata") or request.method.lower() not in view.http_method_names:
         return None
     try:
         return view.required_actions[view.action]
@@ -47,7 +48,7 @@ class TrackerPermission(BasePermission):
 
     def has_permission(self, request, view):
         try:
-            action = required_action(view)
+            action = required_action(request, view)
         except LookupError:
             return False
         if action is None or action in OBJECT_ACTIONS:
@@ -55,7 +56,7 @@ class TrackerPermission(BasePermission):
         return can(request.user, action)
 
     def has_object_permission(self, request, view, obj):
-        action = required_action(view)
+        action = required_action(request, view)
         if action is None or action not in OBJECT_ACTIONS:
             return True
         return can(request.user, action, obj)

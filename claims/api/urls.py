@@ -1,6 +1,6 @@
 """URLs of the REST API, its OpenAPI schema and its documentation."""
 
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
@@ -8,6 +8,7 @@ from .views.claims import ClaimViewSet
 from .views.events import EventViewSet
 from .views.evidence import EvidenceViewSet
 from .views.me import MeView
+from .views.not_found import NotFoundView
 from .views.sources import SourceViewSet
 
 app_name = "api"
@@ -24,4 +25,5 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     *router.urls,
+    re_path(r"", NotFoundView.as_view(), name="not-found"),
 ]

@@ -2,6 +2,7 @@
 the workflow, link sources, and the error shape of each refusal."""
 
 import pytest
+from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from claims.choices import BoundQualifier, CasualtyCategory, ClaimStatus, LogAction
@@ -248,3 +249,36 @@ def test_me_tells_the_roles(client_for, editor):
 
     assert body["username"] == "editor"
     assert body["roles"] == ["editor", "reviewer"]
+
+
+def test_ordering_chooses_the_direction_of_the_cursor(client_for, claim_factory, reviewer):
+    older = claim_factory(submitter=reviewer)
+    newer = claim_factory(submitter=reviewer)
+    client = client_for(reviewer)
+
+    default = [c["id"] for c in client.get("/api/claims/").json()["results"]]
+    oldest_first = [c["id"] for c in client.get("/api/claims/", {"ordering": "created_at"}).json()["results"]]
+
+    assert default == [newer.pk, older.pk]
+    assert oldest_first == [older.pk, newer.pk]
+
+
+def test_cursor_pages_through_every_claim_once(client_for, claim_factory, reviewer):
+    created = {claim_factory(submitter=reviewer).pk for _ in range(5)}
+    client = client_for(reviewer)
+    seen, url = [], "/api/claims/?page_size=2"
+    while url:
+        page = client.get(url).json()
+        seen += [c["id"] for c in page["results"]]
+        url = page["next"]
+
+    assert sorted(seen) == sorted(created)
+
+
+def test_token_authentication(reviewer):
+    token = Token.objects.create(user=reviewer)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+
+    assert client.get("/api/me/").json()["username"] == "reviewer"
+    assert client.post("/api/claims/", claim_payload(sources=[]), format="json").status_code == 201

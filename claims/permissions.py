@@ -74,6 +74,14 @@ def can(user, action: Action, obj=None) -> bool:
     raise ValueError(f"Unknown action {action!r}")
 
 
+def visible_claims(user, queryset):
+    """The claims of ``queryset`` that ``user`` may see (``VIEW_CLAIM``):
+    members see all, everyone else only published verdicts."""
+    if is_member(user):
+        return queryset
+    return queryset.filter(status__in=ClaimStatus.verdicts())
+
+
 def require(user, action: Action, obj=None) -> None:
     """Raise ``PermissionDenied`` with a message for people unless ``can``."""
     if not can(user, action, obj):

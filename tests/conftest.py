@@ -8,6 +8,7 @@ import itertools
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.cache import cache
 from django.db import connection
 
 from claims.choices import ClaimKind, Language, Role
@@ -23,6 +24,12 @@ _counter = itertools.count(1)
 def _require_postgresql(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         assert connection.vendor == "postgresql", "The test suite runs on PostgreSQL: set DATABASE_URL."
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The API's throttle counters live in the cache: each test starts clean."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -215,6 +215,48 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 
+# The REST API (claims/api): who may call it, how lists page, how errors look.
+REST_FRAMEWORK = {
+    # Token first, so that an anonymous call answers 401 with a WWW-Authenticate header.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["claims.api.permissions.TrackerPermission"],
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "claims.api.pagination.TrackerCursorPagination",
+    "PAGE_SIZE": 25,
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_str("API_THROTTLE_ANON", "60/min"),
+        "user": env_str("API_THROTTLE_USER", "1000/min"),
+    },
+    "EXCEPTION_HANDLER": "claims.api.exceptions.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Claim tracker API",
+    "DESCRIPTION": "Claims seen in conflict reporting, their sources, evidence and verdicts.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Vocabularies that share field names get distinct schema names.
+    "ENUM_NAME_OVERRIDES": {
+        "ClaimKindEnum": "claims.choices.ClaimKind",
+        "OutletKindEnum": "sources.choices.OutletKind",
+        "QuoteMatchEnum": "claims.choices.QuoteMatch",
+    },
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

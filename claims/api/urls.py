@@ -1,4 +1,29 @@
-"""URLs of the REST API."""
+"""URLs of the REST API, its OpenAPI schema and its documentation."""
+
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from .views.claims import ClaimViewSet
+from .views.events import EventViewSet
+from .views.evidence import EvidenceViewSet
+from .views.me import MeView
+from .views.not_found import NotFoundView
+from .views.sources import SourceViewSet
 
 app_name = "api"
-urlpatterns = []
+
+router = DefaultRouter()
+router.include_root_view = False
+router.register("claims", ClaimViewSet, basename="claim")
+router.register("evidence", EvidenceViewSet, basename="evidence")
+router.register("sources", SourceViewSet, basename="source")
+router.register("events", EventViewSet, basename="event")
+
+urlpatterns = [
+    path("me/", MeView.as_view(), name="me"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    *router.urls,
+    re_path(r"", NotFoundView.as_view(), name="not-found"),
+]

@@ -1,0 +1,202 @@
+"""How the API shows claims, events and evidence, and what it accepts.
+
+Input serializers only validate shape and vocabulary; the writes and the
+domain rules stay in ``claims.services`` and ``claims.workflow``. Where a
+model already knows a rule (casualty bounds, URL normalisation), the
+serializer asks the model, so that the error names the nested field.
+"""
+
+from django.contrib.auth import get_user_model
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from claims.choices import ClaimStatus, Role, SourceRole, Stance
+from claims.models import CasualtyFigure, Claim, ClaimSource, Event, Evidence, TroopPresence
+from claims.roles import roles_of
+from claims.services import EDITABLE_FIELDS
+from sources.normalize import normalize_url
+
+from .source_serializers import SourceSerializer
+
+
+class NamedRefSerializer(serializers.Serializer):
+    """A related actor, event or place, by id and name."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class CasualtyFigureSerializer(serializers.ModelSerializer):
+    display_range = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = CasualtyFigure
+        fields = ["category", "population", "qualifier", "low", "high", "as_of", "display_range"]
+
+    def validate(self, attrs):
+        CasualtyFigure(**attrs).clean()
+        return attrs
+
+
+class TroopPresenceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TroopPresence
+        fields = ["force", "place", "presence", "period_start", "period_end", "time_precision"]
+
+
+class ClaimSourceSerializer(serializers.ModelSerializer):
+    """A claim's link to a source, with the source's health and latest check."""
+
+    source = SourceSerializer(read_only=True)
+
+    class Meta:
+        model = ClaimSource
+        fields = [
+            "id",
+            "source",
+            "role",
+            "quoted_passage",
+            "added_at",
+            "withdrawn_at",
+            "quote_match",
+            "figures_match",
+            "matched_excerpt",
+        ]
+
+
+class SourceLinkInputSerializer(serializers.Serializer):
+    url = serializers.URLField(max_length=2000)
+    role = serializers.ChoiceField(choices=SourceRole.choices, default=SourceRole.ORIGIN)
+    quoted_passage = serializers.CharField(allow_blank=True, default="", trim_whitespace=True)
+
+    def validate_url(self, value):
+        normalize_url(value)  # the one rule for what a source URL may be
+        return value
+
+
+class ClaimSerializer(serializers.ModelSerializer):
+    claimant = NamedRefSerializer(read_only=True, allow_null=True)
+    event = NamedRefSerializer(read_only=True, allow_null=True)
+    place = NamedRefSerializer(read_only=True, allow_null=True)
+    submitter = serializers.CharField(source="submitter.username", read_only=True)
+    casualty_figures = CasualtyFigureSerializer(many=True, read_only=True)
+    troop_presences = TroopPresenceSerializer(many=True, read_only=True)
+    sources = ClaimSourceSerializer(source="source_links", many=True, read_only=True)
+
+    class Meta:
+        model = Claim
+        fields = [
+            "id",
+            *EDITABLE_FIELDS,
+            "status",
+            "version",
+            "submitter",
+            "created_at",
+            "updated_at",
+            "casualty_figures",
+            "troop_presences",
+            "sources",
+        ]
+        read_only_fields = fields
+
+
+class ClaimCreateSerializer(serializers.ModelSerializer):
+    casualty_figures = CasualtyFigureSerializer(many=True, required=False)
+    troop_presences = TroopPresenceSerializer(many=True, required=False)
+    sources = SourceLinkInputSerializer(many=True, required=False)
+
+    class Meta:
+        model = Claim
+        fields = [*EDITABLE_FIELDS, "casualty_figures", "troop_presences", "sources"]
+
+
+class ClaimUpdateSerializer(serializers.ModelSerializer):
+    """A change to a claim, based on the ``version`` the client saw. Fields
+    left out stay as they are; figures or presences, when given, replace the
+    claim's."""
+
+    version = serializers.IntegerField(min_value=1)
+    casualty_figures = CasualtyFigureSerializer(many=True, required=False)
+    troop_presences = TroopPresenceSerializer(many=True, required=False)
+
+    class Meta:
+        model = Claim
+        fields = ["version", *EDITABLE_FIELDS, "casualty_figures", "troop_presences"]
+        extra_kwargs = {name: {"required": False} for name in EDITABLE_FIELDS}
+
+
+class TransitionSerializer(serializers.Serializer):
+    """A status change the current user may make now."""
+
+    name = serializers.CharField()
+    label = serializers.CharField()
+    target = serializers.ChoiceField(choices=ClaimStatus.choices)
+    needs_rationale = serializers.BooleanField()
+
+
+class TransitionRequestSerializer(serializers.Serializer):
+    target = serializers.ChoiceField(choices=ClaimStatus.choices)
+    rationale = serializers.CharField(allow_blank=True, default="")
+    version = serializers.IntegerField(min_value=1)
+
+
+class EventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Event
+        fields = ["id", "name", "name_original", "slug", "description", "place", "started_on", "ended_on", "created_at"]
+        read_only_fields = ["created_at"]
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    source = SourceSerializer(read_only=True, allow_null=True)
+    author = serializers.CharField(source="author.username", read_only=True)
+
+    class Meta:
+        model = Evidence
+        fields = [
+            "id",
+            "claim",
+            "stance",
+            "source",
+            "file",
+            "file_content_type",
+            "file_size",
+            "quoted_passage",
+            "note",
+            "author",
+            "created_at",
+            "withdrawn_at",
+        ]
+        read_only_fields = fields
+
+
+class EvidenceInputSerializer(serializers.Serializer):
+    """New evidence: a source URL, a file (multipart), or both."""
+
+    stance = serializers.ChoiceField(choices=Stance.choices)
+    source_url = serializers.URLField(max_length=2000, required=False, allow_blank=True, default="")
+    file = serializers.FileField(required=False, allow_null=True, default=None)
+    quoted_passage = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def validate_source_url(self, value):
+        if value:
+            normalize_url(value)  # the one rule for what a source URL may be
+        return value
+
+
+class WithdrawEvidenceSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class MeSerializer(serializers.ModelSerializer):
+    roles = serializers.SerializerMethodField()
+
+    class Meta:
+        model = get_user_model()
+        fields = ["id", "username", "first_name", "last_name", "email", "roles"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=Role.choices)))
+    def get_roles(self, user):
+        return sorted(roles_of(user))

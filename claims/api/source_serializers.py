@@ -1,0 +1,81 @@
+"""How the API shows sources and their check history (read-only: sources are
+created by linking them to claims, and checked by the workers)."""
+
+from rest_framework import serializers
+
+from sources.models import Outlet, Source, SourceCheck
+
+
+class OutletSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Outlet
+        fields = ["id", "name", "domain", "kind", "country"]
+
+
+class CheckSummarySerializer(serializers.ModelSerializer):
+    """The gist of one check, shown with its source."""
+
+    class Meta:
+        model = SourceCheck
+        fields = ["id", "started_at", "finished_at", "outcome", "http_status", "content_changed", "went_away"]
+
+
+class SourceCheckSerializer(serializers.ModelSerializer):
+    """One check in a source's history. The page text is left out: it is
+    large, and the page's own archive (WARC) is the record of it."""
+
+    class Meta:
+        model = SourceCheck
+        fields = [
+            "id",
+            "requested_at",
+            "started_at",
+            "finished_at",
+            "outcome",
+            "http_status",
+            "final_url",
+            "redirect_chain",
+            "content_type",
+            "bytes",
+            "latency_ms",
+            "sha256",
+            "title",
+            "error",
+            "content_changed",
+            "went_away",
+            "warc_sha256",
+        ]
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    outlet = OutletSerializer(read_only=True)
+    via_agency = OutletSerializer(read_only=True)
+    latest_check = CheckSummarySerializer(read_only=True)
+
+    class Meta:
+        model = Source
+        fields = [
+            "id",
+            "url",
+            "submitted_url",
+            "title",
+            "language",
+            "published_on",
+            "reliability",
+            "outlet",
+            "via_agency",
+            "health",
+            "latest_check",
+            "check_requested_at",
+            "next_check_at",
+            "content_changed_at",
+            "gone_at",
+            "created_at",
+        ]
+
+
+class CheckRequestedSerializer(serializers.Serializer):
+    """The answer to "check this source now": the check is queued, not done."""
+
+    detail = serializers.CharField()
+    check_requested_at = serializers.DateTimeField()

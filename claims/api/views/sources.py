@@ -1,0 +1,44 @@
+"""Sources: read them with their latest check, read their check history,
+and ask for a check now."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from claims.permissions import Action
+from sources.models import Source
+from sources.services import request_check
+
+from ..pagination import paginate
+from ..source_serializers import CheckRequestedSerializer, SourceCheckSerializer, SourceSerializer
+
+
+class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    queryset = Source.objects.with_outlets()
+    serializer_class = SourceSerializer
+    filterset_fields = ["health", "reliability", "outlet"]
+    ordering_fields = ["created_at"]
+    ordering = "-created_at"
+    required_actions = {
+        "list": Action.VIEW_INTERNAL,
+        "retrieve": Action.VIEW_INTERNAL,
+        "checks": Action.VIEW_INTERNAL,
+        "check": Action.REQUEST_CHECK,
+    }
+
+    @extend_schema(responses=SourceCheckSerializer(many=True))
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def checks(self, request, pk=None):
+        """Every check of this source, newest first."""
+        source = self.get_object()
+        return paginate(self, source.checks.all(), SourceCheckSerializer, ordering="-started_at")
+
+    @extend_schema(request=None, responses={202: CheckRequestedSerializer})
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def check(self, request, pk=None):
+        """Ask for this source to be checked now; the check runs in the background."""
+        source = self.get_object()
+        request_check(source)
+        answer = {"detail": "A check of this source was requested.", "check_requested_at": source.check_requested_at}
+        return Response(CheckRequestedSerializer(answer).data, status=status.HTTP_202_ACCEPTED)

@@ -6,6 +6,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -161,10 +162,20 @@ def _detail_context(request, claim, *, evidence_form=None, transition_errors=Non
     }
 
 
-@member_required
 def claim_detail(request, pk):
+    """The reviewers' page of a claim; for anyone else, the public page of a
+    claim with a published verdict (where its ClaimReview is embedded, so
+    that search engines can read it). Others are sent to log in."""
     claim = _claim_for_page(pk)
-    return render(request, "claims/claim_detail.html", _detail_context(request, claim))
+    if can(request.user, Action.VIEW_INTERNAL):
+        return render(request, "claims/claim_detail.html", _detail_context(request, claim))
+    if not can(request.user, Action.VIEW_CLAIM, claim):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        require(request.user, Action.VIEW_CLAIM, claim)
+    links = ClaimSource.objects.filter(claim=claim, withdrawn_at__isnull=True).select_related("source__outlet")
+    context = {"claim": claim, "verdict": claim.current_verdict, "links": links}
+    return render(request, "claims/claim_public.html", context)
 
 
 @member_required

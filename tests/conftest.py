@@ -84,4 +84,5 @@ def claim_factory(reviewer):
     return make
 
 
+from tests.celery_worker import celery_worker_process  # noqa: E402, F401  (fixture for worker tests)
 from tests.loopback import allow_loopback, loopback_server  # noqa: E402, F401  (fixtures for fetch tests)

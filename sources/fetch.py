@@ -19,6 +19,7 @@ a way into our own network (SSRF). The rules:
 ``fetch`` reports every network or remote failure as an outcome; it does not raise.
 """
 
+import functools
 import ipaddress
 import socket
 import ssl
@@ -136,7 +137,7 @@ def _follow(url, limits, result, *, deadline):
     headers = {"User-Agent": limits.user_agent, "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.1"}
     # trust_env=False: a proxy from the environment would connect by name and undo the address pinning.
     with (
-        httpx.Client(follow_redirects=False, trust_env=False, headers=headers) as client,
+        httpx.Client(follow_redirects=False, trust_env=False, headers=headers, verify=_tls_context()) as client,
         _transport_errors(),
     ):
         while True:
@@ -153,6 +154,14 @@ def _follow(url, limits, result, *, deadline):
                         CheckOutcome.TOO_MANY_REDIRECTS, f"More than {limits.max_redirects} redirects (or a loop)."
                     )
                 current = _parse_url(response.headers["location"], base=current)
+
+
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """httpx's default TLS settings (certifi's roots, hostname checks), built
+    once per process: loading the CA bundle for every fetch cost more than
+    the whole fetch of a nearby page. A context is safe to share between clients."""
+    return httpx.create_ssl_context(trust_env=False)
 
 
 def _parse_url(url, base=None):

@@ -14,8 +14,8 @@ from django.db import connection
 from claims.choices import ClaimKind, Language, Role
 from claims.services import SourceLinkData, submit_claim
 
-# Fixture modules: the loopback HTTP server and the browser.
-pytest_plugins = ["tests.loopback", "tests.browser"]
+# Fixture modules: the loopback HTTP server, the browser, the Celery worker.
+pytest_plugins = ["tests.loopback", "tests.browser", "tests.celery_worker"]
 
 _counter = itertools.count(1)
 

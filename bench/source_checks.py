@@ -1,0 +1,247 @@
+"""Throughput of source checks end to end, against a bare fetch loop.
+
+    python bench/source_checks.py --n 5000 [--pool prefork --concurrency 4]
+
+Creates N sources on a local HTTP server, starts a real Celery worker on a
+queue of its own, asks for N checks through ``request_check`` (one committed
+transaction per source, as a saved claim would) and times until every check
+row is finished. Then fetches the same N URLs with a bare ``httpx.AsyncClient``
+loop (50 at a time), the ceiling for this machine, and prints both rates and
+their ratio.
+
+Runs against DATABASE_URL (default: a ``tracker_bench`` database, created and
+migrated if missing) and the Redis of REDIS_URL / CELERY_BROKER_URL.
+"""
+
+import argparse
+import asyncio
+import logging
+import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlsplit
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/tracker_bench"
+
+# A news page of realistic size (about 6 KB), so that text extraction and
+# archiving do the work they do on real articles. ``%(path)s`` makes each page distinct.
+PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Report %(path)s</title></head>
+<body><header><nav><a href="/">Home</a> <a href="/world">World</a> <a href="/region">Region</a></nav></header>
+<main><article><h1>Shelling of the market in report %(path)s</h1><p class="byline">By a correspondent</p>
+%(paragraphs)s</article></main><footer><p>All rights reserved.</p></footer></body></html>"""
+PARAGRAPH = (
+    "<p>At least 27 people were killed and 200 injured when shells hit the central market on %(n)s, local "
+    "officials said. Witnesses described fires spreading through the stalls as ambulances struggled to reach "
+    "the wounded, and the regional hospital appealed for blood donors through the evening.</p>"
+)
+
+
+def page_for(path: str) -> bytes:
+    paragraphs = "\n".join(PARAGRAPH % {"n": f"{path} day {i}"} for i in range(20))
+    return (PAGE % {"path": path, "paragraphs": paragraphs}).encode()
+
+
+# --- the HTTP server: asyncio streams, keep-alive, one page per path --------
+
+
+async def _serve_connection(reader, writer):
+    try:
+        while True:
+            head = await reader.readuntil(b"\r\n\r\n")
+            path = head.split(b" ", 2)[1].decode()
+            body = page_for(path)
+            writer.write(
+                b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: %d\r\n\r\n%s"
+                % (len(body), body)
+            )
+            await writer.drain()
+    except (asyncio.IncompleteReadError, ConnectionError):
+        pass
+    finally:
+        writer.close()
+
+
+def _run_server(port_pipe):
+    async def main():
+        server = await asyncio.start_server(_serve_connection, "127.0.0.1", 0, backlog=1024)
+        port_pipe.send(server.sockets[0].getsockname()[1])
+        async with server:
+            await server.serve_forever()
+
+    asyncio.run(main())
+
+
+def start_server():
+    """The server in a process of its own; returns (process, port)."""
+    parent_end, child_end = multiprocessing.Pipe()
+    process = multiprocessing.get_context("fork").Process(target=_run_server, args=(child_end,), daemon=True)
+    process.start()
+    return process, parent_end.recv()
+
+
+# --- the database -------------------------------------------------------------
+
+
+def ensure_database(url: str):
+    """Create the database of ``url`` if it does not exist yet."""
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin_url = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def setup_django(database_url: str, media_root: str, queue: str):
+    os.environ["DATABASE_URL"] = database_url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "tracker.settings"
+    os.environ["MEDIA_ROOT"] = media_root
+    os.environ["FETCH_ALLOWED_NETWORKS"] = "127.0.0.0/8"
+    os.environ.setdefault("DEBUG", "true")
+    sys.path.insert(0, str(BASE_DIR))
+    ensure_database(database_url)
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from tracker.celery import app
+
+    call_command("migrate", verbosity=0)
+    app.conf.task_default_queue = queue
+
+
+# --- the worker -----------------------------------------------------------------
+
+
+def start_worker(queue: str, pool: str, concurrency: int, log_path: Path, conn_max_age: int):
+    """A Celery worker on ``queue`` in a session of its own; waits until it answers a ping."""
+    from tracker.celery import app
+
+    hostname = f"bench-{queue}@%h"
+    env = {**os.environ, "DATABASE_CONN_MAX_AGE": str(conn_max_age)}
+    command = [sys.executable, "-m", "celery", "-A", "tracker", "worker", f"--pool={pool}", "-c", str(concurrency)]
+    command += ["--without-heartbeat", "--without-gossip", "--without-mingle", "-Q", queue, "-n", hostname]
+    command += ["-l", "warning"]
+    with log_path.open("ab") as log:
+        process = subprocess.Popen(
+            command, cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    node = hostname.replace("%h", os.uname().nodename)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"The worker exited:\n{log_path.read_text()}")
+        if app.control.ping(destination=[node], timeout=0.5):
+            return process
+    raise SystemExit(f"The worker did not answer:\n{log_path.read_text()}")
+
+
+def stop_worker(process):
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+# --- the two runs ------------------------------------------------------------------
+
+
+def create_sources(urls):
+    from sources.models import Source
+    from sources.normalize import normalize_url
+
+    sources = [Source(url=normalize_url(url), submitted_url=url) for url in urls]
+    return Source.objects.bulk_create(sources, batch_size=1000)
+
+
+def run_checks(sources, timeout: float) -> float:
+    """Ask for a check of every source and wait until all are finished; seconds taken."""
+    from django.db import transaction
+
+    from sources.models import SourceCheck
+    from sources.services import request_check
+
+    ids = [source.pk for source in sources]
+    started = time.perf_counter()
+    for source in sources:
+        with transaction.atomic():
+            request_check(source)
+    finished = 0
+    while finished < len(ids):
+        if time.perf_counter() - started > timeout:
+            raise SystemExit(f"Only {finished} of {len(ids)} checks finished in {timeout} s.")
+        time.sleep(0.1)
+        finished = SourceCheck.objects.filter(source_id__in=ids, finished_at__isnull=False).count()
+    return time.perf_counter() - started
+
+
+async def _bare_fetches(urls, concurrency: int) -> float:
+    import httpx
+
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per request would be timed too
+
+    limit = asyncio.Semaphore(concurrency)
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+
+    async with httpx.AsyncClient(limits=limits, trust_env=False) as client:
+
+        async def get(url):
+            async with limit:
+                response = await client.get(url)
+                response.raise_for_status()
+
+        started = time.perf_counter()
+        await asyncio.gather(*(get(url) for url in urls))
+        return time.perf_counter() - started
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=5000, help="how many sources to check")
+    parser.add_argument("--pool", default="prefork", help="Celery pool: prefork or threads")
+    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--conn-max-age", type=int, default=600, help="DATABASE_CONN_MAX_AGE of the worker")
+    parser.add_argument("--bare-concurrency", type=int, default=50)
+    parser.add_argument("--timeout", type=float, default=600)
+    args = parser.parse_args()
+
+    server, port = start_server()
+    media_root = tempfile.mkdtemp(prefix="bench-media-")
+    queue = f"bench-{uuid.uuid4().hex[:12]}"
+    setup_django(os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL), media_root, queue)
+
+    run_id = uuid.uuid4().hex[:8]
+    urls = [f"http://127.0.0.1:{port}/{run_id}/article-{i}" for i in range(args.n)]
+    sources = create_sources(urls)
+    log_path = Path(media_root) / "worker.log"
+    worker = start_worker(queue, args.pool, args.concurrency, log_path, args.conn_max_age)
+    try:
+        check_seconds = run_checks(sources, args.timeout)
+    finally:
+        stop_worker(worker)
+    bare_seconds = asyncio.run(_bare_fetches(urls, args.bare_concurrency))
+    server.terminate()
+
+    checks_rate, bare_rate = args.n / check_seconds, args.n / bare_seconds
+    print(f"pool={args.pool} concurrency={args.concurrency} conn_max_age={args.conn_max_age} n={args.n}")
+    print(f"checks end to end: {check_seconds:.2f} s, {checks_rate:.0f} checks/s")
+    print(f"bare httpx loop:   {bare_seconds:.2f} s, {bare_rate:.0f} fetches/s")
+    print(f"ratio: {checks_rate / bare_rate:.2f}")
+    print(f"worker log: {log_path}")
+
+
+if __name__ == "__main__":
+    main()

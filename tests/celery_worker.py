@@ -1,0 +1,155 @@
+"""A real Celery worker in a subprocess, for end-to-end tests of the check
+pipeline: real Redis, the test database, a prefork pool.
+
+The worker consumes a queue of its own (unique per test), so runs of the
+suite side by side never take each other's messages; the test process
+publishes to the same queue. Rows a test writes must be committed for the
+worker to see them, so tests using it are ``django_db(transaction=True)``.
+
+The worker runs in a session (process group) of its own, so ``kill`` reaches
+the prefork children too, as a machine losing power would.
+"""
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.db import connection
+
+from tracker.celery import app
+
+BASE_DIR = Path(django_settings.BASE_DIR)
+READY_TIMEOUT = 30.0
+# Short enough that a message of a killed worker comes back within a test.
+VISIBILITY_TIMEOUT = 6
+# The hard limit is also how long a started check belongs to its worker
+# (sources.checking.check_lease); the soft limit must come before it.
+TASK_TIME_LIMIT = 3
+TASK_SOFT_TIME_LIMIT = 2
+WORKER_COMMAND = [
+    sys.executable, "-m", "celery", "-A", "tracker", "worker", "--pool=prefork", "-c", "2",
+    "--without-heartbeat", "--without-gossip", "--without-mingle", "-l", "info",
+]  # fmt: skip
+
+
+def test_database_url() -> str:
+    """The URL of the database this test runs on (the ``test_`` one)."""
+    db = connection.settings_dict
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+class CeleryWorkerProcess:
+    """One worker subprocess that can be killed and started again."""
+
+    def __init__(self, queue: str, env: dict, log_path: Path):
+        self.queue = queue
+        self.env = env
+        self.log_path = log_path
+        self.process = None
+        self._log_offset = 0
+
+    def start(self):
+        # Each start appends to the log; readiness is looked for after this offset.
+        self._log_offset = self.log_path.stat().st_size if self.log_path.exists() else 0
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                [*WORKER_COMMAND, "-Q", self.queue],
+                cwd=BASE_DIR,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        self._wait_until_ready()
+
+    def _wait_until_ready(self):
+        deadline = time.monotonic() + READY_TIMEOUT
+        while time.monotonic() < deadline:
+            if " ready." in self.log_since_start():
+                return
+            if self.process.poll() is not None:
+                raise RuntimeError(f"The Celery worker exited with {self.process.returncode}:\n{self.log()}")
+            time.sleep(0.1)
+        raise RuntimeError(f"The Celery worker was not ready after {READY_TIMEOUT} s:\n{self.log()}")
+
+    def kill(self, sig=signal.SIGKILL):
+        """Send ``sig`` to the worker and its pool children, and wait for the main process to end."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        try:
+            os.killpg(self.process.pid, sig)
+        except ProcessLookupError:
+            return
+        self.process.wait(timeout=30)
+
+    def restart(self):
+        self.kill()
+        self.start()
+
+    def stop(self):
+        """End the worker: a warm shutdown first, then SIGKILL to the whole group."""
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=10)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)  # pool children left behind, if any
+        self.process.wait(timeout=10)
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def log_since_start(self) -> str:
+        return self.log()[self._log_offset :]
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, settings, tmp_path):
+    """A started worker on a queue of its own, with the test process
+    publishing to that queue; stopped after the test, its log printed
+    (pytest shows it when the test failed)."""
+    queue = f"e2e-{uuid.uuid4().hex}"
+    media_root = tmp_path / "media"
+    env = {
+        **os.environ,
+        "DATABASE_URL": test_database_url(),
+        "DEBUG": "true",
+        "FETCH_ALLOWED_NETWORKS": "127.0.0.0/8",
+        "MEDIA_ROOT": str(media_root),
+        "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
+        "CELERY_TASK_TIME_LIMIT": str(TASK_TIME_LIMIT),
+        "CELERY_TASK_SOFT_TIME_LIMIT": str(TASK_SOFT_TIME_LIMIT),
+        "CELERY_BROKER_URL": app.conf.broker_url,
+        "PYTHONUNBUFFERED": "1",
+    }
+    settings.MEDIA_ROOT = media_root
+    settings.FETCH_ALLOWED_NETWORKS = ["127.0.0.0/8"]
+    settings.CELERY_TASK_TIME_LIMIT = TASK_TIME_LIMIT
+    previous_queue = app.conf.task_default_queue
+    app.conf.task_default_queue = queue
+
+    worker = CeleryWorkerProcess(queue, env, tmp_path / "celery-worker.log")
+    try:
+        worker.start()
+        yield worker
+    finally:
+        worker.stop()
+        app.conf.task_default_queue = previous_queue
+        _delete_queue(queue)
+        print(f"--- Celery worker log ({worker.log_path}) ---\n{worker.log()}")
+
+
+def _delete_queue(queue: str):
+    """Drop the test's queue from Redis, with any message left in it."""
+    with app.connection_for_write() as conn:
+        conn.default_channel.queue_delete(queue)

@@ -1,0 +1,135 @@
+"""The check pipeline end to end, with a real Celery worker subprocess on
+real Redis: a saved claim's source gets checked with nothing else calling
+the task, a worker killed mid-check still ends in exactly one completed
+check, and a claim saved while Redis is down is checked once it is back."""
+
+import socket
+import time
+
+import pytest
+
+from claims.services import SourceLinkData
+from sources.models import Source, SourceCheck
+from sources.scheduling import resend_lost_requests
+from tests.celery_worker import VISIBILITY_TIMEOUT
+from tracker.celery import app
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+PAGE = b"<html><head><title>Shelling report</title></head><body><article><p>%s</p></article></body></html>"
+QUOTE = "At least 27 people were killed and 200 injured in the shelling of the market"
+
+
+def wait_for(condition, timeout=30.0, interval=0.2):
+    """Poll ``condition`` until it returns something truthy; that value, or ``None`` on timeout."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(interval)
+    return None
+
+
+def finished_checks(source):
+    return SourceCheck.objects.filter(source=source, finished_at__isnull=False)
+
+
+def submit_with_source(claim_factory, url):
+    claim = claim_factory(text=QUOTE, sources=[SourceLinkData(url=url, quoted_passage=QUOTE)])
+    return claim.source_links.get().source
+
+
+def test_a_saved_claims_source_is_checked_by_the_worker(celery_worker_process, claim_factory, loopback_server):
+    loopback_server.route("/report", body=PAGE % QUOTE.encode())
+
+    source = submit_with_source(claim_factory, loopback_server.url("/report"))
+
+    check = wait_for(lambda: finished_checks(source).first())
+    assert check is not None, "the worker never completed the check"
+    source.refresh_from_db()
+    assert check.requested_at == source.check_requested_at
+    assert check.outcome == "ok"
+    assert check.title == "Shelling report"
+    assert source.latest_check_id == check.pk
+    assert loopback_server.hits["/report"] == 1
+
+
+def test_a_worker_killed_mid_check_still_ends_in_one_completed_check(
+    celery_worker_process, claim_factory, loopback_server
+):
+    loopback_server.route("/slow", body=PAGE % QUOTE.encode(), delay=3.0)
+    source = submit_with_source(claim_factory, loopback_server.url("/slow"))
+    requested_at = Source.objects.get(pk=source.pk).check_requested_at
+    assert wait_for(lambda: loopback_server.hits["/slow"] == 1, timeout=20), "the worker never started the check"
+    killed_at = time.monotonic()
+
+    celery_worker_process.kill()  # SIGKILL to the main process and its prefork children
+    loopback_server.route("/slow", body=PAGE % QUOTE.encode())  # answers at once from now on
+    started = SourceCheck.objects.get(source=source, requested_at=requested_at)
+    assert started.finished_at is None
+
+    # Path back: Redis redelivery. The killed worker never acknowledged the
+    # message; a worker starting after the visibility timeout puts it back on
+    # the queue, and since the check's lease (the task's hard time limit,
+    # shorter than the visibility timeout) has run out, the new worker claims
+    # the started row again and completes it.
+    time.sleep(max(0.0, VISIBILITY_TIMEOUT + 1 - (time.monotonic() - killed_at)))
+    celery_worker_process.start()
+
+    assert wait_for(lambda: finished_checks(source).exists()), "the redelivered message was never checked"
+    time.sleep(1)  # room for a (wrong) second completion to show up
+    assert finished_checks(source).filter(requested_at=requested_at).count() == 1
+    assert SourceCheck.objects.filter(source=source).count() == 1
+    assert loopback_server.hits["/slow"] == 2
+
+
+def closed_port() -> int:
+    """A local TCP port nothing listens on."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def redis_down(celery_worker_process, settings):
+    """Point this process's broker at a closed port (the worker keeps the
+    real Redis); call the result to bring Redis back."""
+    real_url = settings.CELERY_BROKER_URL
+
+    def point_broker_at(url):
+        settings.CELERY_BROKER_URL = url  # the Celery app reads its CELERY_* settings on each use
+        # The app caches its connection and producer pools; forget them so the
+        # next publish looks up the pools of ``url`` (kombu keeps one per broker URL).
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    point_broker_at(f"redis://127.0.0.1:{closed_port()}/0")
+    yield lambda: point_broker_at(real_url)
+    point_broker_at(real_url)
+
+
+def test_a_claim_saved_while_redis_is_down_is_checked_once_it_is_back(
+    redis_down, claim_factory, loopback_server, settings
+):
+    loopback_server.route("/report", body=PAGE % QUOTE.encode())
+
+    started = time.monotonic()
+    source = submit_with_source(claim_factory, loopback_server.url("/report"))
+    assert time.monotonic() - started < 5, "saving the claim waited long on the dead broker"
+
+    source.refresh_from_db()
+    assert source.check_requested_at is not None
+    assert source.claim_links.count() == 1
+    time.sleep(1)
+    assert not SourceCheck.objects.filter(source=source).exists()
+    assert loopback_server.hits["/report"] == 0
+
+    redis_down()  # Redis is back
+    settings.SOURCE_CHECK_SWEEP_GRACE = 0
+    assert resend_lost_requests() == 1
+
+    check = wait_for(lambda: finished_checks(source).first())
+    assert check is not None, "the swept request was never checked"
+    assert check.requested_at == source.check_requested_at
+    assert SourceCheck.objects.filter(source=source).count() == 1

@@ -4,8 +4,8 @@ to ``claims.services``; they never write rows themselves."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .choices import PlacePrecision, SourceRole, Stance
-from .models import Actor, CasualtyFigure, Claim, Event, Place, TroopPresence
+from .choices import PlacePrecision, Presence, SourceRole, Stance
+from .models import Actor, CasualtyFigure, Claim, Event, Place
 
 _DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -93,9 +93,8 @@ class CasualtyFigureForm(forms.ModelForm):
 class TroopPresenceForm(forms.Form):
     force_name = forms.CharField(label=_("Force"), max_length=200)
     place_name = forms.CharField(label=_("Place"), max_length=200)
-    presence = forms.ChoiceField(
-        label=_("Present or absent"), choices=TroopPresence._meta.get_field("presence").choices
-    )
+    # An empty first choice, so that a row left blank is seen as unchanged and skipped.
+    presence = forms.ChoiceField(label=_("Present or absent"), choices=[("", "---------"), *Presence.choices])
     period_start = forms.DateField(label=_("From"), required=False, widget=_DATE)
     period_end = forms.DateField(label=_("Until"), required=False, widget=_DATE)
 

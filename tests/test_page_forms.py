@@ -282,5 +282,5 @@ def test_password_change_mistakes(client, reviewer, old, new1, new2, input_id, m
     page = Page(response)
     [error] = page.field_errors(input_id)
     assert message in error
-    assert all(page.value(input_id) == "" for input_id in ("id_old_password", "id_new_password1", "id_new_password2"))
+    assert all(page.value(name) == "" for name in ("id_old_password", "id_new_password1", "id_new_password2"))
     assert database_state() == before

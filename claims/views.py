@@ -271,9 +271,11 @@ def claim_edit(request, pk):
                 conflict = stale
                 claim.refresh_from_db()
                 # Keep what was typed; base a second save on the version now current.
+                # Validating copies the typed values onto the form's instance, so the
+                # form gets its own copy and ``claim`` still shows what is stored.
                 data = request.POST.copy()
                 data["claim-version"] = claim.version
-                form = ClaimEditForm(data, instance=claim, prefix="claim")
+                form = ClaimEditForm(data, instance=Claim.objects.get(pk=pk), prefix="claim")
                 form.is_valid()
             except ValidationError as error:
                 form.add_error(None, error)

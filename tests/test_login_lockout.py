@@ -1,0 +1,59 @@
+"""Guessing passwords locks the account being guessed, and only that one."""
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from tests.pages import fast_password_hashing  # noqa: F401  (autouse fixture)
+
+pytestmark = pytest.mark.django_db
+
+LOCKED_OUT = "Too many failed log-ins"
+
+
+def _log_in(client, username, password):
+    return client.post(reverse("login"), {"username": username, "password": password})
+
+
+def _fail(client, username, times):
+    for _ in range(times):
+        _log_in(client, username, "a wrong guess")
+
+
+def test_correct_password_is_refused_once_the_failure_limit_is_reached(client, reviewer, editor):
+    _fail(client, "reviewer", settings.AXES_FAILURE_LIMIT)
+
+    response = _log_in(client, "reviewer", reviewer.raw_password)
+
+    assert response.status_code in (403, 429)
+    assert LOCKED_OUT in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+    other = Client()
+    response = _log_in(other, "editor", editor.raw_password)
+    assert response.status_code == 302, "another account is not locked by the guesses at this one"
+    assert other.session["_auth_user_id"] == str(editor.pk)
+
+
+def test_the_failure_that_reaches_the_limit_shows_the_locked_page(client, reviewer):
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        response = _log_in(client, "reviewer", "a wrong guess")
+        assert response.status_code == 200
+        assert LOCKED_OUT not in response.content.decode()
+
+    response = _log_in(client, "reviewer", "a wrong guess")
+
+    assert response.status_code in (403, 429)
+    assert LOCKED_OUT in response.content.decode()
+
+
+def test_a_success_before_the_limit_starts_the_count_again(client, reviewer):
+    _fail(client, "reviewer", settings.AXES_FAILURE_LIMIT - 1)
+    response = _log_in(client, "reviewer", reviewer.raw_password)
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(reviewer.pk)
+
+    client.post(reverse("logout"))
+    _fail(client, "reviewer", settings.AXES_FAILURE_LIMIT - 1)
+    assert _log_in(client, "reviewer", reviewer.raw_password).status_code == 302

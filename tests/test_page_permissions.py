@@ -1,0 +1,262 @@
+"""Who gets which answer from every reviewer page and auth view.
+
+The table covers every URL of ``claims/urls.py`` and the auth views, each
+method the view takes, and each kind of visitor. A refused request (sent to
+log in, forbidden, or the wrong method) must leave the database as it was.
+"""
+
+import json
+from dataclasses import dataclass
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from claims.choices import ClaimStatus, Stance
+from claims.models import Claim, Event, Evidence
+from claims.services import add_evidence
+from claims.workflow import change_status
+from tests.pages import database_state, edit, fast_password_hashing, submission  # noqa: F401  (autouse fixture)
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("anonymous", "outsider", "reviewer", "editor", "admin")
+LOGIN = "to login"  # a 302 to the login page, carrying where the visitor wanted to go
+
+
+def members(code):
+    """Anonymous visitors are sent to log in, outsiders refused, members answered ``code``."""
+    return (LOGIN, 403, code, code, code)
+
+
+def editors(code):
+    """As ``members``, but reviewers are refused too."""
+    return (LOGIN, 403, 403, code, code)
+
+
+def everyone(code):
+    return (code,) * len(ROLES)
+
+
+@dataclass
+class World:
+    """The rows the pages act on. Every claim is submitted by
+    ``other_reviewer``, so no role in the table is its submitter."""
+
+    event: Event
+    claim: Claim
+    published: Claim
+    evidence: Evidence
+
+    @property
+    def link(self):
+        return self.claim.source_links.get()
+
+
+@pytest.fixture
+def world(claim_factory, other_reviewer, other_editor):
+    event = Event.objects.create_named("Shelling of Stepanakert")
+    claim = claim_factory(submitter=other_reviewer, event=event, sources=["https://news.example.org/report"])
+    published = claim_factory(submitter=other_reviewer, text="A claim whose verdict is out")
+    published = change_status(published, other_reviewer, ClaimStatus.IN_REVIEW, expected_version=1)
+    published = change_status(published, other_editor, ClaimStatus.REFUTED, rationale="Denied.", expected_version=2)
+    evidence = add_evidence(claim, other_reviewer, stance=Stance.SUPPORTS, source_url="https://other.example.org/")
+    return World(event=event, claim=claim, published=published, evidence=evidence)
+
+
+@pytest.fixture
+def visitor(request, client, outsider, reviewer, editor, admin_user):
+    """The client logged in as the role named by the test's ``role``; the user (``None`` when anonymous)."""
+    user = {"anonymous": None, "outsider": outsider, "reviewer": reviewer, "editor": editor, "admin": admin_user}[
+        request.getfixturevalue("role")
+    ]
+    if user is not None:
+        client.force_login(user)
+    return user
+
+
+def _claim_url(name, *extra):
+    return lambda w: reverse(f"claims:{name}", args=[w.claim.pk, *(extra_arg(w) for extra_arg in extra)])
+
+
+def _import_file(w, user):
+    row = "text,language,kind,source_url\nImported claim about a convoy,en,statement,https://convoy.example.org/\n"
+    return {"file": SimpleUploadedFile("claims.csv", row.encode(), content_type="text/csv")}
+
+
+def _new_password(w, user):
+    new = "a fresh long passphrase 42"
+    return {"old_password": user.raw_password if user else "", "new_password1": new, "new_password2": new}
+
+
+def _nothing(w, user):
+    return {}
+
+
+# (id, URL from the world, method, POST data from world and user, expected per role in ROLES order)
+TABLE = [
+    ("dashboard", lambda w: reverse("claims:dashboard"), "get", None, members(200)),
+    ("claim_list", lambda w: reverse("claims:claim_list"), "get", None, members(200)),
+    ("claim_submit", lambda w: reverse("claims:claim_submit"), "get", None, members(200)),
+    ("claim_submit", lambda w: reverse("claims:claim_submit"), "post", lambda w, u: submission(), members(302)),
+    ("export_csv", lambda w: reverse("claims:export_csv"), "get", None, members(200)),
+    ("import", lambda w: reverse("claims:import"), "get", None, editors(200)),
+    ("import", lambda w: reverse("claims:import"), "post", _import_file, editors(200)),
+    ("claimreview_feed", lambda w: reverse("claims:claimreview_feed"), "get", None, everyone(200)),
+    ("claim_detail", _claim_url("claim_detail"), "get", None, members(200)),
+    (
+        "claim_review_json published",
+        lambda w: reverse("claims:claim_review_json", args=[w.published.pk]),
+        "get",
+        None,
+        everyone(200),
+    ),
+    ("claim_review_json unpublished", _claim_url("claim_review_json"), "get", None, everyone(404)),
+    ("claim_edit", _claim_url("claim_edit"), "get", None, editors(200)),
+    ("claim_edit", _claim_url("claim_edit"), "post", lambda w, u: edit(w.claim, text="Edited text"), editors(302)),
+    ("claim_sources", _claim_url("claim_sources"), "get", None, members(200)),
+    ("source_check_now", _claim_url("source_check_now", lambda w: w.link.pk), "get", None, members(405)),
+    ("source_check_now", _claim_url("source_check_now", lambda w: w.link.pk), "post", _nothing, members(302)),
+    ("evidence_add", _claim_url("evidence_add"), "get", None, members(302)),
+    (
+        "evidence_add",
+        _claim_url("evidence_add"),
+        "post",
+        lambda w, u: {"stance": "refutes", "source_url": "https://third.example.org/"},
+        members(302),
+    ),
+    ("evidence_withdraw", _claim_url("evidence_withdraw", lambda w: w.evidence.pk), "get", None, members(405)),
+    (
+        "evidence_withdraw",
+        _claim_url("evidence_withdraw", lambda w: w.evidence.pk),
+        "post",
+        lambda w, u: {"reason": "Wrong article"},
+        editors(302),
+    ),
+    ("claim_transition", _claim_url("claim_transition"), "get", None, members(405)),
+    (
+        "claim_transition",
+        _claim_url("claim_transition"),
+        "post",
+        lambda w, u: {"target": ClaimStatus.IN_REVIEW, "version": w.claim.version},
+        members(302),
+    ),
+    ("event_list", lambda w: reverse("claims:event_list"), "get", None, members(200)),
+    ("event_detail", lambda w: w.event.get_absolute_url(), "get", None, members(200)),
+    ("login", lambda w: reverse("login"), "get", None, (200, 302, 302, 302, 302)),
+    (
+        "login",
+        lambda w: reverse("login"),
+        "post",
+        lambda w, u: {"username": "nobody", "password": "wrong"},
+        (200, 302, 302, 302, 302),
+    ),
+    ("logout", lambda w: reverse("logout"), "get", None, everyone(405)),
+    ("logout", lambda w: reverse("logout"), "post", _nothing, everyone(302)),
+    ("password_change", lambda w: reverse("password_change"), "get", None, (LOGIN, 200, 200, 200, 200)),
+    ("password_change", lambda w: reverse("password_change"), "post", _new_password, (LOGIN, 302, 302, 302, 302)),
+    ("password_change_done", lambda w: reverse("password_change_done"), "get", None, (LOGIN, 200, 200, 200, 200)),
+]
+
+
+def _cases():
+    for name, url, method, data, expected in TABLE:
+        for role, answer in zip(ROLES, expected, strict=True):
+            yield pytest.param(url, method, data, role, answer, id=f"{name}-{method}-{role}")
+
+
+@pytest.mark.parametrize(("url", "method", "data", "role", "expected"), list(_cases()))
+def test_page_answers_each_role(client, world, visitor, url, method, data, role, expected):
+    address = url(world)
+    before = database_state()
+    response = client.get(address) if method == "get" else client.post(address, data(world, visitor))
+
+    if expected == LOGIN:
+        assert response.status_code == 302
+        assert response["Location"] == f"{reverse('login')}?next={address}"
+    else:
+        assert response.status_code == expected
+    if expected in (LOGIN, 403, 405):
+        assert database_state() == before
+
+
+def test_every_url_of_the_app_is_in_the_table():
+    from claims.urls import urlpatterns
+
+    tabled = {name.split()[0] for name, *_ in TABLE}
+    assert {pattern.name for pattern in urlpatterns} <= tabled
+    assert {"login", "logout", "password_change", "password_change_done"} <= tabled
+
+
+def test_allowed_writes_take_effect(client, world, editor):
+    """The 302s of the table are real saves, not redirects that did nothing."""
+    client.force_login(editor)
+    client.post(reverse("claims:claim_edit", args=[world.claim.pk]), edit(world.claim, text="Edited text"))
+    client.post(
+        reverse("claims:evidence_withdraw", args=[world.claim.pk, world.evidence.pk]), {"reason": "Wrong article"}
+    )
+    world.claim.refresh_from_db()
+    world.evidence.refresh_from_db()
+    assert (world.claim.text, world.claim.version) == ("Edited text", 2)
+    assert world.evidence.withdrawn_at is not None
+
+
+def test_reviewer_may_edit_a_claim_they_submitted_but_not_another(client, claim_factory, reviewer, other_reviewer):
+    own = claim_factory(submitter=reviewer, text="My own claim")
+    theirs = claim_factory(submitter=other_reviewer, text="Somebody else's claim")
+    client.force_login(reviewer)
+
+    assert client.get(reverse("claims:claim_edit", args=[own.pk])).status_code == 200
+    response = client.post(reverse("claims:claim_edit", args=[own.pk]), edit(own, text="My own claim, corrected"))
+    assert response.status_code == 302
+    own.refresh_from_db()
+    assert own.text == "My own claim, corrected"
+
+    before = database_state()
+    response = client.post(reverse("claims:claim_edit", args=[theirs.pk]), edit(theirs, text="Hijacked"))
+    assert response.status_code == 403
+    assert database_state() == before
+
+
+def test_nobody_edits_a_claim_once_its_verdict_is_out(client, world, editor):
+    client.force_login(editor)
+    before = database_state()
+    response = client.post(reverse("claims:claim_edit", args=[world.published.pk]), edit(world.published, text="x"))
+    assert response.status_code == 403
+    assert database_state() == before
+
+
+def test_submitting_editor_cannot_publish_the_verdict(client, claim_factory, editor, other_editor, other_reviewer):
+    """The two-person rule, through the page: refused with its reason, status unchanged."""
+    claim = claim_factory(submitter=editor, text="Claim the editor filed")
+    claim = change_status(claim, other_reviewer, ClaimStatus.IN_REVIEW, expected_version=1)
+    verdict = {"target": ClaimStatus.SUPPORTED, "version": claim.version, "rationale": "Two sources confirm it."}
+    url = reverse("claims:claim_transition", args=[claim.pk])
+
+    client.force_login(editor)
+    detail = client.get(claim.get_absolute_url()).content.decode()
+    assert 'value="supported"' not in detail, "the page should not offer the submitter a verdict"
+    before = database_state()
+    response = client.post(url, verdict)
+    assert response.status_code in (400, 403)
+    assert "two-person rule" in response.content.decode()
+    assert database_state() == before
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.IN_REVIEW
+
+    client.force_login(other_editor)
+    assert client.post(url, verdict).status_code == 302
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.SUPPORTED
+
+
+def test_import_page_creates_claims_for_editors(client, world, editor):
+    client.force_login(editor)
+    response = client.post(reverse("claims:import"), _import_file(world, editor))
+    assert response.status_code == 200
+    assert Claim.objects.filter(text="Imported claim about a convoy").exists()
+
+
+def test_published_review_is_public_json(client, world):
+    response = client.get(reverse("claims:claim_review_json", args=[world.published.pk]))
+    assert json.loads(response.content)["@type"] == "ClaimReview"

@@ -1,0 +1,92 @@
+"""The pages that list many claims fetch them in a fixed number of queries,
+so a page of 100 claims costs no more round trips than a page of 10."""
+
+import itertools
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from claims.choices import Presence
+from claims.forms import actor_named, place_named
+from claims.models import Event
+from claims.services import SourceLinkData
+from sources.choices import SourceHealth
+from sources.models import Source
+from tests.pages import fast_password_hashing  # noqa: F401  (autouse fixture)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def event(db):
+    return Event.objects.create_named("Offensive of 19 September")
+
+
+@pytest.fixture
+def add_claims(claim_factory, event):
+    """Add ``n`` claims about ``event``, each with a claimant, a place, a
+    figure, a troop presence and two sources (one shared with the claim before)."""
+    claimant = actor_named("Ministry of Defence")
+    place = place_named("Stepanakert")
+    force = actor_named("Azerbaijani army")
+    serial = itertools.count(1)
+
+    def add(n):
+        for _ in range(n):
+            number = next(serial)
+            claim = claim_factory(
+                text=f"Claim {number}: {number} soldiers killed near Stepanakert",
+                event=event,
+                claimant=claimant,
+                place=place,
+                figures=[{"category": "killed", "population": "military", "qualifier": "exact", "low": number}],
+                sources=[
+                    SourceLinkData(url=f"https://news.example.org/report-{number}", quoted_passage="killed"),
+                    SourceLinkData(url=f"https://wire.example.org/item-{number // 2}", role="repetition"),
+                ],
+            )
+            claim.troop_presences.create(force=force, place=place, presence=Presence.PRESENT)
+        # Trouble shows sources on the dashboard too; every source is listed there.
+        Source.objects.update(health=SourceHealth.FAILED)
+
+    return add
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        pytest.param(lambda event: f"{reverse('claims:claim_list')}?per_page=100", id="claim list"),
+        pytest.param(lambda event: reverse("claims:dashboard"), id="dashboard"),
+        pytest.param(lambda event: event.get_absolute_url(), id="event page"),
+    ],
+)
+def test_page_queries_do_not_grow_with_the_claims(client, reviewer, add_claims, event, url):
+    client.force_login(reviewer)
+    add_claims(10)
+    with_ten = _queries(client, url(event))
+    add_claims(90)
+    assert _queries(client, url(event)) == with_ten
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        pytest.param(lambda event: f"{reverse('claims:claim_list')}?per_page=100", id="claim list"),
+        pytest.param(lambda event: event.get_absolute_url(), id="event page"),
+    ],
+)
+def test_measured_pages_really_show_a_hundred_claims(client, reviewer, add_claims, event, url):
+    """The counts above are taken on pages that hold every claim, not a first few."""
+    client.force_login(reviewer)
+    add_claims(100)
+    page = client.get(url(event)).content.decode()
+    assert all(f"Claim {number}: " in page for number in range(1, 101))

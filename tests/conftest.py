@@ -39,7 +39,7 @@ def make_user(db):
     def make(role=None, *, username=None, password="correct horse battery staple"):
         user = User.objects.create_user(username or f"user{next(_counter)}", password=password)
         if role is not None:
-            user.groups.add(Group.objects.get(name=role))
+            user.groups.add(Group.objects.get_or_create(name=role)[0])  # a transactional test may have flushed it
         user.raw_password = password
         return user
 

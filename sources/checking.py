@@ -13,6 +13,7 @@ import logging
 import random
 from datetime import timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -36,8 +37,13 @@ def run_check(source_id: int, requested_at) -> SourceCheck | None:
     check = _claim_request(source_id, requested_at)
     if check is None:
         return None
-    result = fetch(check.source.url)
-    _record(check, result)
+    try:
+        result = fetch(check.source.url)
+        _record(check, result)
+    except SoftTimeLimitExceeded:
+        # Past the task's soft limit (a slow page, a long extraction): record
+        # the check as timed out rather than leave its row open.
+        _record_overrun(check)
     with transaction.atomic():
         source = Source.objects.select_for_update().get(pk=source_id)
         _judge(source, check)
@@ -89,6 +95,13 @@ def _record(check: SourceCheck, result: FetchResult) -> None:
         page = extract(result.body, result.content_type)
         check.title, check.text = page.title, page.text
         archive(check, result)
+    check.finished_at = timezone.now()
+
+
+def _record_overrun(check: SourceCheck) -> None:
+    check.outcome = CheckOutcome.TIMEOUT
+    check.error = "The check ran past its time limit."
+    check.bytes, check.sha256, check.title, check.text, check.warc = None, "", "", "", ""
     check.finished_at = timezone.now()
 
 

@@ -55,6 +55,22 @@ def test_a_saved_claims_source_is_checked_by_the_worker(celery_worker_process, c
     assert loopback_server.hits["/report"] == 1
 
 
+def test_a_check_past_the_soft_time_limit_is_recorded_as_timed_out(
+    celery_worker_process, claim_factory, loopback_server
+):
+    # The worker's soft limit (tests.celery_worker) is shorter than this page's delay.
+    loopback_server.route("/slower-than-the-limit", body=PAGE % QUOTE.encode(), delay=2.5)
+
+    source = submit_with_source(claim_factory, loopback_server.url("/slower-than-the-limit"))
+
+    check = wait_for(lambda: finished_checks(source).first())
+    assert check is not None, "the overrun check was left open"
+    assert check.outcome == "timeout"
+    assert "time limit" in check.error
+    source.refresh_from_db()
+    assert source.health == "failed"
+
+
 def test_a_worker_killed_mid_check_still_ends_in_one_completed_check(
     celery_worker_process, claim_factory, loopback_server
 ):

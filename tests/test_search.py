@@ -1,10 +1,11 @@
 """Search finds claims by English words and by Chinese text, on PostgreSQL."""
 
 import pytest
+from django.db import connection
 
 from claims.filters import ClaimFilterSet
 from claims.models import Claim
-from claims.search import tokenize
+from claims.search import search_claims, tokenize
 
 pytestmark = pytest.mark.django_db
 
@@ -44,3 +45,11 @@ def test_search_finds_chinese_and_english(claim_factory, query, expected):
 def test_a_number_does_not_match_inside_a_longer_number(claim_factory):
     claim_factory(text="127 people were evacuated")
     assert search("27") == set()
+
+
+def test_search_is_served_by_the_gin_index(claim_factory):
+    claim_factory(text="阿塞拜疆说6人被地雷炸死")
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+    plan = search_claims(Claim.objects.all(), "地雷").explain()
+    assert "claims_claim_search_gin" in plan

@@ -148,7 +148,10 @@ def _detail_context(request, claim, *, evidence_form=None, transition_errors=Non
         "presences": TroopPresence.objects.filter(claim=claim).select_related("force", "place"),
         "links": links,
         "polling": any(link.source.check_pending for link in links),
-        "evidence": Evidence.objects.filter(claim=claim).select_related("source", "author"),
+        "evidence": [
+            (item, can(user, Action.WITHDRAW_EVIDENCE, item))
+            for item in Evidence.objects.filter(claim=claim).select_related("source", "author")
+        ],
         "log": ClaimLogEntry.objects.filter(claim=claim).select_related("actor"),
         "transitions": [
             (rule, TransitionForm(initial={"target": rule.target, "version": claim.version}))

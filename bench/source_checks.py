@@ -217,6 +217,8 @@ def main():
     parser.add_argument("--bare-concurrency", type=int, default=50)
     parser.add_argument("--timeout", type=float, default=600)
     args = parser.parse_args()
+    # A SIGTERM (``timeout``, Ctrl-C in a pipeline) unwinds normally, so the worker is stopped too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
 
     server, port = start_server()
     media_root = tempfile.mkdtemp(prefix="bench-media-")

@@ -132,7 +132,7 @@ def start_worker(queue: str, pool: str, concurrency: int, log_path: Path, conn_m
     env = {**os.environ, "DATABASE_CONN_MAX_AGE": str(conn_max_age)}
     command = [sys.executable, "-m", "celery", "-A", "tracker", "worker", f"--pool={pool}", "-c", str(concurrency)]
     command += ["--without-heartbeat", "--without-gossip", "--without-mingle", "-Q", queue, "-n", hostname]
-    command += ["-l", "warning"]
+    command += ["-l", os.environ.get("BENCH_WORKER_LOG_LEVEL", "warning")]
     with log_path.open("ab") as log:
         process = subprocess.Popen(
             command, cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
@@ -217,8 +217,9 @@ def main():
     parser.add_argument("--bare-concurrency", type=int, default=50)
     parser.add_argument("--timeout", type=float, default=600)
     args = parser.parse_args()
-
     server, port = start_server()
+    # A SIGTERM (``timeout``, say) unwinds normally, so the worker is stopped too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     media_root = tempfile.mkdtemp(prefix="bench-media-")
     queue = f"bench-{uuid.uuid4().hex[:12]}"
     setup_django(os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL), media_root, queue)

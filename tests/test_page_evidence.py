@@ -35,3 +35,22 @@ def test_withdrawn_evidence_stays_on_the_page_marked(client, evidence, reviewer)
     assert "withdrawn" in html
     assert "example.org/denial" in html
     assert withdraw_forms(client, reviewer, evidence) == 0
+
+
+def test_an_evidence_file_is_downloaded_by_members_only(client, claim_factory, reviewer, outsider, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    claim = claim_factory()
+    pdf = b"%PDF-1.4 hospital list"
+    item = add_evidence(claim, reviewer, stance=Stance.REFUTES, file=SimpleUploadedFile("list.pdf", pdf))
+    url = f"{claim.get_absolute_url()}evidence/{item.pk}/file/"
+
+    assert client.get(url).status_code == 302  # anonymous: to the log-in
+    client.force_login(outsider)
+    assert client.get(url).status_code == 403
+    client.force_login(reviewer)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == pdf
+    assert response["Content-Type"] == "application/pdf"

@@ -125,6 +125,8 @@ TABLE = [
         lambda w, u: {"stance": "refutes", "source_url": "https://third.example.org/"},
         members(302),
     ),
+    # The world's evidence has no file: members get past the permission check to a 404.
+    ("evidence_file", _claim_url("evidence_file", lambda w: w.evidence.pk), "get", None, members(404)),
     ("evidence_withdraw", _claim_url("evidence_withdraw", lambda w: w.evidence.pk), "get", None, members(405)),
     (
         "evidence_withdraw",

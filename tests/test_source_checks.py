@@ -267,3 +267,16 @@ def test_due_sources_are_asked_for_again(linked_claim, loopback_server, allow_lo
     assert source.check_requested_at > before
     assert source.next_check_at is None
     assert queue_due_checks() == 0
+
+
+def test_the_archive_is_downloaded_by_members_only(client, linked_claim, loopback_server, allow_loopback, reviewer):
+    loopback_server.route("/article", body=page(QUOTE))
+    check = check_now(linked_claim().source_links.get().source)
+    url = f"/sources/checks/{check.pk}/archive.warc.gz"
+
+    assert client.get(url).status_code == 302
+    client.force_login(reviewer)
+    response = client.get(url)
+    assert response.status_code == 200
+    with SourceCheck.objects.get(pk=check.pk).warc.open("rb") as archived:
+        assert b"".join(response.streaming_content) == archived.read()

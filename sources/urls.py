@@ -1,0 +1,10 @@
+"""URLs of the sources app."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "sources"
+urlpatterns = [
+    path("checks/<int:pk>/archive.warc.gz", views.check_archive, name="check_archive"),
+]

@@ -11,6 +11,7 @@ from rest_framework.throttling import SimpleRateThrottle
 from claims.choices import ClaimStatus
 from claims.models import Claim, Event, Evidence
 from claims.workflow import change_status
+from tests.openapi_conformance import assert_documented
 
 HUGE = "9" * 30
 
@@ -243,3 +244,40 @@ def test_anonymous_callers_are_throttled(monkeypatch, claim_factory, editor, oth
 def test_unauthenticated_answers_carry_the_shape(client):
     body = assert_error(APIClient().get("/api/sources/"), 401, "not_authenticated")
     assert "errors" not in body
+
+
+# Found by fuzzing (tests/test_api_fuzz.py): answers the schema did not describe.
+
+
+def test_a_source_not_yet_checked_matches_the_schema(client, claim):
+    source = claim.source_links.get().source
+    response = client.get(f"/api/sources/{source.pk}/")
+
+    body = response.json()
+    assert (body["outlet"], body["via_agency"], body["latest_check"]) == (None, None, None)
+    assert_documented(response, "get", "/api/sources/{id}/")
+
+
+def test_evidence_without_a_file_matches_the_schema(client, claim):
+    evidence = {"stance": "supports", "source_url": "https://example.org/b"}
+    response = client.post(f"/api/claims/{claim.pk}/evidence/", evidence, format="json")
+
+    assert response.json()["file"] is None
+    assert_documented(response, "post", "/api/claims/{id}/evidence/")
+    assert_documented(client.get(f"/api/claims/{claim.pk}/evidence/"), "get", "/api/claims/{id}/evidence/")
+
+
+def test_an_account_without_email_matches_the_schema(client):
+    response = client.get("/api/me/")
+
+    assert response.json()["email"] == ""
+    assert_documented(response, "get", "/api/me/")
+
+
+def test_refusals_are_documented_in_the_error_shape(client, claim):
+    assert_documented(client.get("/api/sources/0/"), "get", "/api/sources/{id}/")
+    assert_documented(client.get("/api/claims/", {"status": "bogus"}), "get", "/api/claims/")
+    assert_documented(APIClient().get("/api/me/"), "get", "/api/me/")
+    stale = client.patch(f"/api/claims/{claim.pk}/", {"version": 99, "text": "Changed"}, format="json")
+    assert stale.status_code == 409
+    assert_documented(stale, "patch", "/api/claims/{id}/")

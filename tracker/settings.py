@@ -240,7 +240,7 @@ REST_FRAMEWORK = {
         "user": env_str("API_THROTTLE_USER", "1000/min"),
     },
     "EXCEPTION_HANDLER": "claims.api.exceptions.api_exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "claims.api.schema.TrackerAutoSchema",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Claim tracker API",

@@ -149,6 +149,7 @@ class EventSerializer(serializers.ModelSerializer):
 
 class EvidenceSerializer(serializers.ModelSerializer):
     source = SourceSerializer(read_only=True, allow_null=True)
+    file = serializers.FileField(read_only=True, allow_null=True)  # null for evidence that is only a source
     author = serializers.CharField(source="author.username", read_only=True)
 
     class Meta:
@@ -191,6 +192,8 @@ class WithdrawEvidenceSerializer(serializers.Serializer):
 
 class MeSerializer(serializers.ModelSerializer):
     roles = serializers.SerializerMethodField()
+    # Not an email field: an account without an address answers "".
+    email = serializers.CharField(read_only=True)
 
     class Meta:
         model = get_user_model()

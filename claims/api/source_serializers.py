@@ -48,9 +48,11 @@ class SourceCheckSerializer(serializers.ModelSerializer):
 
 
 class SourceSerializer(serializers.ModelSerializer):
-    outlet = OutletSerializer(read_only=True)
-    via_agency = OutletSerializer(read_only=True)
-    latest_check = CheckSummarySerializer(read_only=True)
+    # Each is null until known: the outlet of an unknown domain, the agency of
+    # a source not copied from one, the check of a source not yet checked.
+    outlet = OutletSerializer(read_only=True, allow_null=True)
+    via_agency = OutletSerializer(read_only=True, allow_null=True)
+    latest_check = CheckSummarySerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Source

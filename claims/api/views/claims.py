@@ -16,6 +16,7 @@ from claims.services import SourceLinkData, add_evidence, edit_claim, link_sourc
 from claims.workflow import allowed_transitions, change_status
 
 from ..pagination import paginate
+from ..schema import StaleVersionSerializer
 from ..serializers import (
     ClaimCreateSerializer,
     ClaimSerializer,
@@ -108,7 +109,7 @@ class ClaimViewSet(
 
     @extend_schema(
         request=ClaimUpdateSerializer,
-        responses={200: ClaimSerializer},
+        responses={200: ClaimSerializer, 409: StaleVersionSerializer},
         description="Change a claim. `version` is the version the change is based on; "
         "if someone changed the claim since, the answer is 409 with `current_version`.",
     )
@@ -134,7 +135,7 @@ class ClaimViewSet(
         rules = allowed_transitions(self.get_object(), request.user)
         return Response(TransitionSerializer(rules, many=True).data)
 
-    @extend_schema(request=TransitionRequestSerializer, responses={200: ClaimSerializer})
+    @extend_schema(request=TransitionRequestSerializer, responses={200: ClaimSerializer, 409: StaleVersionSerializer})
     @transitions.mapping.post
     def change_status(self, request, pk=None):
         claim = self.get_object()

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Prefetch
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,6 +23,7 @@ from sources.services import request_check
 from . import services
 from .charts import casualty_chart
 from .choices import ClaimKind, ClaimStatus
+from .downloads import evidence_download
 from .exceptions import StaleVersion, TransitionRefused
 from .filters import ClaimFilterSet
 from .forms import (
@@ -225,15 +226,7 @@ def evidence_add(request, pk):
 @member_required
 def evidence_file(request, pk, evidence_pk):
     """An evidence file, to members only: what reviewers attach is not public."""
-    evidence = get_object_or_404(Evidence, pk=evidence_pk, claim_id=pk)
-    if not evidence.file:
-        raise Http404("This evidence has no file.")
-    return FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
-        filename=evidence.file.name.rsplit("/", 1)[-1],
-        content_type=evidence.file_content_type or "application/octet-stream",
-    )
+    return evidence_download(get_object_or_404(Evidence, pk=evidence_pk, claim_id=pk))
 
 
 @member_required

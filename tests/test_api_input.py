@@ -183,7 +183,10 @@ def test_evidence_file_upload(client, claim):
     assert response.status_code == 201, response.content
     evidence = Evidence.objects.get()
     assert evidence.file_size == len(b"Interview notes")
-    assert response.json()["file"].endswith(".txt")
+    # The file is offered through the permission-checked download, not as public media.
+    download = response.json()["file"]
+    assert download.endswith(f"/api/evidence/{evidence.pk}/file/")
+    assert b"".join(client.get(download).streaming_content) == b"Interview notes"
 
 
 @pytest.mark.parametrize(

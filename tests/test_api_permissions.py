@@ -8,13 +8,17 @@ database changes.
 """
 
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from claims.choices import ClaimStatus, Role, Stance
 from claims.models import Claim, ClaimLogEntry, ClaimSource, Event, Evidence, Verdict
 from claims.services import add_evidence
 from claims.workflow import change_status
-from sources.models import Source
+from sources.archive import archive
+from sources.choices import CheckOutcome
+from sources.fetch import FetchResult
+from sources.models import Source, SourceCheck
 
 ROLES = ("anonymous", "outsider", "reviewer", "editor", "admin_user")
 
@@ -53,11 +57,14 @@ MATRIX = [
         (404, 404, 201, 201, 201),
     ),
     ("post", "/api/evidence/{evidence}/withdraw/", {"reason": "Duplicate."}, (404, 404, 403, 200, 200)),
+    # The evidence is a source without a file: members get past the permission check to a 404.
+    ("get", "/api/evidence/{evidence}/file/", None, (401, 403, 404, 404, 404)),
     ("get", "/api/sources/", None, (401, 403, 200, 200, 200)),
     ("post", "/api/sources/", {"url": "https://example.org/x"}, (405, 405, 405, 405, 405)),
     ("get", "/api/sources/{source}/", None, (401, 403, 200, 200, 200)),
     ("get", "/api/sources/{source}/checks/", None, (401, 403, 200, 200, 200)),
     ("post", "/api/sources/{source}/check/", None, (401, 403, 202, 202, 202)),
+    ("get", "/api/sources/{source}/checks/{check}/archive/", None, (401, 403, 200, 200, 200)),
     ("get", "/api/events/", None, (401, 403, 200, 200, 200)),
     ("get", "/api/events/{event}/", None, (401, 403, 200, 200, 200)),
     ("post", "/api/events/", {"name": "Ceasefire talks", "slug": "ceasefire-talks"}, (401, 403, 201, 201, 201)),
@@ -79,7 +86,8 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture
-def world(make_user, claim_factory):
+def world(make_user, claim_factory, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     submitter = make_user(Role.REVIEWER, username="submitter")
     chief = make_user(Role.EDITOR, username="chief")
     deputy = make_user(Role.EDITOR, username="deputy")
@@ -90,11 +98,17 @@ def world(make_user, claim_factory):
     change_status(published, deputy, ClaimStatus.REFUTED, rationale="Contradicted.", expected_version=2)
     evidence = add_evidence(open_claim, submitter, stance=Stance.SUPPORTS, source_url="https://example.org/ev")
     event = Event.objects.create(name="Battle of Shusha", slug="battle-of-shusha")
+    source = open_claim.source_links.get().source
+    now = timezone.now()
+    check = SourceCheck(source=source, requested_at=now, started_at=now, finished_at=now, outcome=CheckOutcome.OK)
+    archive(check, FetchResult(outcome=CheckOutcome.OK, http_status=200, body=b"<p>Shusha</p>"))
+    check.save()
     return {
         "open": open_claim.pk,
         "published": published.pk,
         "evidence": evidence.pk,
-        "source": open_claim.source_links.get().source_id,
+        "source": source.pk,
+        "check": check.pk,
         "event": event.pk,
     }
 

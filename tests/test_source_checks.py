@@ -280,3 +280,19 @@ def test_the_archive_is_downloaded_by_members_only(client, linked_claim, loopbac
     assert response.status_code == 200
     with SourceCheck.objects.get(pk=check.pk).warc.open("rb") as archived:
         assert b"".join(response.streaming_content) == archived.read()
+
+
+def test_the_api_offers_the_archive_of_each_check(linked_claim, loopback_server, allow_loopback, reviewer):
+    from rest_framework.test import APIClient
+
+    loopback_server.route("/article", body=page(QUOTE))
+    check = check_now(linked_claim().source_links.get().source)
+    client = APIClient()
+    client.force_authenticate(reviewer)
+
+    history = client.get(f"/api/sources/{check.source_id}/checks/").json()["results"]
+    download = client.get(history[0]["archive_url"])
+
+    assert download.status_code == 200
+    with SourceCheck.objects.get(pk=check.pk).warc.open("rb") as archived:
+        assert b"".join(download.streaming_content) == archived.read()

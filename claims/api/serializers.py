@@ -16,7 +16,7 @@ from claims.roles import roles_of
 from claims.services import EDITABLE_FIELDS
 from sources.normalize import normalize_url
 
-from .source_serializers import SourceSerializer
+from .source_serializers import NULLABLE_URI, SourceSerializer, protected_download_url
 
 
 class NamedRefSerializer(serializers.Serializer):
@@ -149,7 +149,7 @@ class EventSerializer(serializers.ModelSerializer):
 
 class EvidenceSerializer(serializers.ModelSerializer):
     source = SourceSerializer(read_only=True, allow_null=True)
-    file = serializers.FileField(read_only=True, allow_null=True)  # null for evidence that is only a source
+    file = serializers.SerializerMethodField(help_text="Download URL of the attached file; null if none.")
     author = serializers.CharField(source="author.username", read_only=True)
 
     class Meta:
@@ -169,6 +169,12 @@ class EvidenceSerializer(serializers.ModelSerializer):
             "withdrawn_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(NULLABLE_URI)
+    def get_file(self, evidence) -> str | None:
+        if not evidence.file:
+            return None
+        return protected_download_url(self, "api:evidence-file", [evidence.pk])
 
 
 class EvidenceInputSerializer(serializers.Serializer):

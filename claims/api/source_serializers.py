@@ -1,9 +1,21 @@
 """How the API shows sources and their check history (read-only: sources are
 created by linking them to claims, and checked by the workers)."""
 
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from sources.models import Outlet, Source, SourceCheck
+
+NULLABLE_URI = {"type": "string", "format": "uri", "nullable": True}
+
+
+def protected_download_url(serializer, name, args):
+    """The absolute URL of a download that checks permissions (archives and
+    evidence files are not public media)."""
+    url = reverse(name, args=args)
+    request = serializer.context.get("request")
+    return request.build_absolute_uri(url) if request else url
 
 
 class OutletSerializer(serializers.ModelSerializer):
@@ -44,7 +56,16 @@ class SourceCheckSerializer(serializers.ModelSerializer):
             "content_changed",
             "went_away",
             "warc_sha256",
+            "archive_url",
         ]
+
+    archive_url = serializers.SerializerMethodField(help_text="The WARC archive of the fetched page, if one was kept.")
+
+    @extend_schema_field(NULLABLE_URI)
+    def get_archive_url(self, check) -> str | None:
+        if not check.warc:
+            return None
+        return protected_download_url(self, "api:source-archive", [check.source_id, check.pk])
 
 
 class SourceSerializer(serializers.ModelSerializer):

@@ -1,16 +1,21 @@
 """Sources: read them with their latest check, read their check history,
 and ask for a check now."""
 
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from claims.downloads import archive_download
 from claims.permissions import Action
 from sources.models import Source
 from sources.services import request_check
 
 from ..pagination import paginate
+from ..renderers import FileDownloadRenderer
 from ..source_serializers import CheckRequestedSerializer, SourceCheckSerializer, SourceSerializer
 
 
@@ -25,6 +30,7 @@ class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         "retrieve": Action.VIEW_INTERNAL,
         "checks": Action.VIEW_INTERNAL,
         "check": Action.REQUEST_CHECK,
+        "archive": Action.VIEW_INTERNAL,
     }
 
     @extend_schema(responses=SourceCheckSerializer(many=True))
@@ -33,6 +39,20 @@ class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         """Every check of this source, newest first."""
         source = self.get_object()
         return paginate(self, source.checks.all(), SourceCheckSerializer, ordering="-started_at")
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"checks/(?P<check_id>[0-9]+)/archive",
+        filter_backends=[],
+        pagination_class=None,
+        renderer_classes=[JSONRenderer, FileDownloadRenderer],
+    )
+    def archive(self, request, pk=None, check_id=None):
+        """The WARC archive of one check of this source (404 when nothing was archived)."""
+        source = self.get_object()
+        return archive_download(get_object_or_404(source.checks.all(), pk=check_id))
 
     @extend_schema(request=None, responses={202: CheckRequestedSerializer})
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)

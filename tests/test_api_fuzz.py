@@ -140,7 +140,6 @@ def test_api_answers_as_documented(case, rows):
 
 
 def test_fuzzing_sent_enough_requests():
-    print(requests_sent)
     operations = sum(len(methods) for methods in OPENAPI_DOCUMENT["paths"].values())
     if len(requests_sent) < operations:
         pytest.skip("runs after the fuzzing of every operation")

@@ -64,7 +64,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "tracker.urls"
+ROOT_URLCONF = env_str("ROOT_URLCONF", "tracker.urls")  # the API benchmark adds a bare view (bench/bench_urls.py)
 
 TEMPLATES = [
     {

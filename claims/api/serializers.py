@@ -74,14 +74,16 @@ class SourceLinkInputSerializer(serializers.Serializer):
         return value
 
 
+# A claim as shown. Its claims come from ``claims.api.views.claims.claims_for_display``,
+# whose prefetched lists it reads (no docstring: it would become the schema's description).
 class ClaimSerializer(serializers.ModelSerializer):
     claimant = NamedRefSerializer(read_only=True, allow_null=True)
     event = NamedRefSerializer(read_only=True, allow_null=True)
     place = NamedRefSerializer(read_only=True, allow_null=True)
     submitter = serializers.CharField(source="submitter.username", read_only=True)
-    casualty_figures = CasualtyFigureSerializer(many=True, read_only=True)
-    troop_presences = TroopPresenceSerializer(many=True, read_only=True)
-    sources = ClaimSourceSerializer(source="source_links", many=True, read_only=True)
+    casualty_figures = CasualtyFigureSerializer(source="shown_figures", many=True, read_only=True)
+    troop_presences = TroopPresenceSerializer(source="shown_presences", many=True, read_only=True)
+    sources = ClaimSourceSerializer(source="shown_links", many=True, read_only=True)
 
     class Meta:
         model = Claim

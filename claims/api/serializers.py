@@ -16,6 +16,7 @@ from claims.roles import roles_of
 from claims.services import EDITABLE_FIELDS
 from sources.normalize import normalize_url
 
+from .serializer_fields import FieldsOnceModelSerializer
 from .source_serializers import SourceSerializer
 
 
@@ -26,7 +27,7 @@ class NamedRefSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
-class CasualtyFigureSerializer(serializers.ModelSerializer):
+class CasualtyFigureSerializer(FieldsOnceModelSerializer):
     display_range = serializers.CharField(read_only=True)
 
     class Meta:
@@ -38,13 +39,13 @@ class CasualtyFigureSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class TroopPresenceSerializer(serializers.ModelSerializer):
+class TroopPresenceSerializer(FieldsOnceModelSerializer):
     class Meta:
         model = TroopPresence
         fields = ["force", "place", "presence", "period_start", "period_end", "time_precision"]
 
 
-class ClaimSourceSerializer(serializers.ModelSerializer):
+class ClaimSourceSerializer(FieldsOnceModelSerializer):
     """A claim's link to a source, with the source's health and latest check."""
 
     source = SourceSerializer(read_only=True)
@@ -76,7 +77,7 @@ class SourceLinkInputSerializer(serializers.Serializer):
 
 # A claim as shown. Its claims come from ``claims.api.views.claims.claims_for_display``,
 # whose prefetched lists it reads (no docstring: it would become the schema's description).
-class ClaimSerializer(serializers.ModelSerializer):
+class ClaimSerializer(FieldsOnceModelSerializer):
     claimant = NamedRefSerializer(read_only=True, allow_null=True)
     event = NamedRefSerializer(read_only=True, allow_null=True)
     place = NamedRefSerializer(read_only=True, allow_null=True)

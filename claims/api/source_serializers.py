@@ -5,14 +5,16 @@ from rest_framework import serializers
 
 from sources.models import Outlet, Source, SourceCheck
 
+from .serializer_fields import FieldsOnceModelSerializer
 
-class OutletSerializer(serializers.ModelSerializer):
+
+class OutletSerializer(FieldsOnceModelSerializer):
     class Meta:
         model = Outlet
         fields = ["id", "name", "domain", "kind", "country"]
 
 
-class CheckSummarySerializer(serializers.ModelSerializer):
+class CheckSummarySerializer(FieldsOnceModelSerializer):
     """The gist of one check, shown with its source."""
 
     class Meta:
@@ -47,7 +49,7 @@ class SourceCheckSerializer(serializers.ModelSerializer):
         ]
 
 
-class SourceSerializer(serializers.ModelSerializer):
+class SourceSerializer(FieldsOnceModelSerializer):
     # Each is null until known: the outlet of an unknown domain, the agency of
     # a source not copied from one, the check of a source not yet checked.
     outlet = OutletSerializer(read_only=True, allow_null=True)

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
-from claims.choices import ClaimStatus
+from claims.choices import ClaimStatus, Language
 from claims.models import Claim, Event, Evidence
 from claims.workflow import change_status
 from tests.openapi_conformance import assert_documented
@@ -284,3 +284,17 @@ def test_refusals_are_documented_in_the_error_shape(client, claim):
     stale = client.patch(f"/api/claims/{claim.pk}/", {"version": 99, "text": "Changed"}, format="json")
     assert stale.status_code == 409
     assert_documented(stale, "patch", "/api/claims/{id}/")
+
+
+def test_filters_apply_only_when_named(client, claim_factory):
+    english = claim_factory(language=Language.EN)
+    russian = claim_factory(language=Language.RU)
+
+    def listed(params):
+        response = client.get("/api/claims/", params)
+        assert response.status_code == 200, response.content
+        return {c["id"] for c in response.json()["results"]}
+
+    assert listed({}) == listed({"unknown": "ru"}) == {english.pk, russian.pk}
+    assert listed({"language": "ru"}) == {russian.pk}
+    assert listed({"language": "ru", "page_size": "10"}) == {russian.pk}

@@ -16,6 +16,7 @@ from claims.roles import roles_of
 from claims.services import EDITABLE_FIELDS
 from sources.normalize import normalize_url
 
+from .serializer_fields import FieldsOnceModelSerializer
 from .source_serializers import NULLABLE_URI, SourceSerializer, protected_download_url
 
 
@@ -26,7 +27,7 @@ class NamedRefSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
-class CasualtyFigureSerializer(serializers.ModelSerializer):
+class CasualtyFigureSerializer(FieldsOnceModelSerializer):
     display_range = serializers.CharField(read_only=True)
 
     class Meta:
@@ -38,13 +39,13 @@ class CasualtyFigureSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class TroopPresenceSerializer(serializers.ModelSerializer):
+class TroopPresenceSerializer(FieldsOnceModelSerializer):
     class Meta:
         model = TroopPresence
         fields = ["force", "place", "presence", "period_start", "period_end", "time_precision"]
 
 
-class ClaimSourceSerializer(serializers.ModelSerializer):
+class ClaimSourceSerializer(FieldsOnceModelSerializer):
     """A claim's link to a source, with the source's health and latest check."""
 
     source = SourceSerializer(read_only=True)
@@ -74,14 +75,16 @@ class SourceLinkInputSerializer(serializers.Serializer):
         return value
 
 
-class ClaimSerializer(serializers.ModelSerializer):
+# A claim as shown. Its claims come from ``claims.api.views.claims.claims_for_display``,
+# whose prefetched lists it reads (no docstring: it would become the schema's description).
+class ClaimSerializer(FieldsOnceModelSerializer):
     claimant = NamedRefSerializer(read_only=True, allow_null=True)
     event = NamedRefSerializer(read_only=True, allow_null=True)
     place = NamedRefSerializer(read_only=True, allow_null=True)
     submitter = serializers.CharField(source="submitter.username", read_only=True)
-    casualty_figures = CasualtyFigureSerializer(many=True, read_only=True)
-    troop_presences = TroopPresenceSerializer(many=True, read_only=True)
-    sources = ClaimSourceSerializer(source="source_links", many=True, read_only=True)
+    casualty_figures = CasualtyFigureSerializer(source="shown_figures", many=True, read_only=True)
+    troop_presences = TroopPresenceSerializer(source="shown_presences", many=True, read_only=True)
+    sources = ClaimSourceSerializer(source="shown_links", many=True, read_only=True)
 
     class Meta:
         model = Claim

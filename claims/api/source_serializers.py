@@ -7,6 +7,8 @@ from rest_framework import serializers
 
 from sources.models import Outlet, Source, SourceCheck
 
+from .serializer_fields import FieldsOnceModelSerializer
+
 NULLABLE_URI = {"type": "string", "format": "uri", "nullable": True}
 
 
@@ -18,13 +20,13 @@ def protected_download_url(serializer, name, args):
     return request.build_absolute_uri(url) if request else url
 
 
-class OutletSerializer(serializers.ModelSerializer):
+class OutletSerializer(FieldsOnceModelSerializer):
     class Meta:
         model = Outlet
         fields = ["id", "name", "domain", "kind", "country"]
 
 
-class CheckSummarySerializer(serializers.ModelSerializer):
+class CheckSummarySerializer(FieldsOnceModelSerializer):
     """The gist of one check, shown with its source."""
 
     class Meta:
@@ -68,7 +70,7 @@ class SourceCheckSerializer(serializers.ModelSerializer):
         return protected_download_url(self, "api:source-archive", [check.source_id, check.pk])
 
 
-class SourceSerializer(serializers.ModelSerializer):
+class SourceSerializer(FieldsOnceModelSerializer):
     # Each is null until known: the outlet of an unknown domain, the agency of
     # a source not copied from one, the check of a source not yet checked.
     outlet = OutletSerializer(read_only=True, allow_null=True)

@@ -1,6 +1,8 @@
 """The claims API end to end: submit, read, edit with versions, move through
 the workflow, link sources, and the error shape of each refusal."""
 
+import datetime
+
 import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -282,3 +284,26 @@ def test_token_authentication(reviewer):
 
     assert client.get("/api/me/").json()["username"] == "reviewer"
     assert client.post("/api/claims/", claim_payload(sources=[]), format="json").status_code == 201
+
+
+def test_a_listed_claim_says_what_its_own_page_says(client_for, claim_factory, reviewer):
+    from claims.models import Actor, Event, Place
+
+    claim = claim_factory(
+        text="当地至少有27人死亡",
+        language="zh",
+        translation="At least 27 killed",
+        claimant=Actor.objects.create(name="Local Armenians"),
+        event=Event.objects.create(name="Offensive", slug="offensive"),
+        place=Place.objects.create(name="Stepanakert"),
+        occurred_on=datetime.date(2023, 9, 20),
+    )
+    client = client_for(reviewer)
+
+    listed = client.get("/api/claims/").json()["results"][0]
+    detail = client.get(f"/api/claims/{claim.pk}/").json()
+
+    assert listed == {name: detail[name] for name in listed}
+    assert listed["claimant"] == {"id": claim.claimant_id, "name": "Local Armenians"}
+    assert listed["occurred_on"] == "2023-09-20"
+    assert {"casualty_figures", "sources"} <= detail.keys()

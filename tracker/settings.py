@@ -254,6 +254,7 @@ SPECTACULAR_SETTINGS = {
     # Vocabularies that share field names get distinct schema names.
     "ENUM_NAME_OVERRIDES": {
         "ClaimKindEnum": "claims.choices.ClaimKind",
+        "ClaimStatusEnum": "claims.choices.ClaimStatus",
         "OutletKindEnum": "sources.choices.OutletKind",
         "QuoteMatchEnum": "claims.choices.QuoteMatch",
     },

@@ -21,6 +21,7 @@ from ..serializers import (
     ClaimCreateSerializer,
     ClaimSerializer,
     ClaimSourceSerializer,
+    ClaimSummarySerializer,
     ClaimUpdateSerializer,
     EvidenceInputSerializer,
     EvidenceSerializer,
@@ -86,15 +87,24 @@ class ClaimViewSet(
     }
 
     def get_queryset(self):
-        claims = claims_for_display() if self.action in ("list", "retrieve") else Claim.objects.all()
+        claims = claims_for_display() if self.action == "retrieve" else Claim.objects.all()
         return visible_claims(self.request.user, claims)
 
     def get_serializer_class(self):
+        if self.action == "list":
+            return ClaimSummarySerializer
         if self.action == "create":
             return ClaimCreateSerializer
         if self.action == "partial_update":
             return ClaimUpdateSerializer
         return ClaimSerializer
+
+    def list(self, request, *args, **kwargs):
+        """Claims, newest first, as summaries; each claim's figures, troop
+        presences and sources are on its own URL."""
+        claims = self.filter_queryset(self.get_queryset()).values(*ClaimSummarySerializer.SUMMARY_VALUES)
+        page = self.paginate_queryset(claims)
+        return self.get_paginated_response(ClaimSummarySerializer(page, many=True).data)
 
     def _display(self, claim, status_code=status.HTTP_200_OK):
         return Response(ClaimSerializer(claims_for_display().get(pk=claim.pk)).data, status=status_code)

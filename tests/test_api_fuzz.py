@@ -26,10 +26,7 @@ from claims.choices import BoundQualifier, CasualtyCategory, ClaimStatus, Role, 
 from claims.models import Event
 from claims.services import add_evidence
 from claims.workflow import change_status
-from tests.hypothesis_compat import restore_many_more
 from tracker.wsgi import application
-
-restore_many_more()
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 FORM_MEDIA_TYPES = {"multipart/form-data", "application/x-www-form-urlencoded"}

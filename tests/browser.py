@@ -75,7 +75,7 @@ def log_in(page, user):
     page.get_by_label("Username").fill(user.username)
     page.get_by_label("Password").fill(user.raw_password)
     page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
 def screenshot(page, name):

@@ -2,6 +2,8 @@
 text stays text, every main page renders (a screenshot of each is kept), and
 the pages work on a phone-sized screen and in Chinese."""
 
+import re
+
 import pytest
 
 from claims.demo import load_demo
@@ -73,3 +75,28 @@ def test_a_phone_sized_screen_in_chinese(new_page, demo, make_user):
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390 + 1, f"the page scrolls sideways on a phone ({width}px wide)"
     screenshot(page, "claim-list-phone-zh")
+
+
+def test_the_pages_work_from_the_keyboard(new_page, demo, make_user):
+    from claims.choices import Role
+
+    reviewer = make_user(Role.REVIEWER)
+    page = new_page()
+    page.goto("/accounts/login/")
+    # The user name field has the focus on arrival.
+    page.keyboard.type(reviewer.username)
+    page.keyboard.press("Tab")
+    page.keyboard.type(reviewer.raw_password)
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Dashboard").wait_for()
+
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Skip to content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+    page.goto("/claims/")
+    page.locator("table.claims a").first.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/claims/\d+/$"))
+    assert page.locator("#claim-heading").is_visible()

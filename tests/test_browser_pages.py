@@ -52,6 +52,16 @@ def test_main_pages_render_and_are_kept_as_screenshots(new_page, demo, make_user
         page.goto(url)
         assert page.get_by_role("heading", level=1).inner_text() == heading
         screenshot(page, name)
+    # Filters apply as they change, without reloading the page.
+    page.goto("/claims/")
+    page.evaluate("window.notReloaded = true")
+    all_rows = page.locator("table.claims tbody tr").count()
+    page.locator("#id_status").select_option("disputed")
+    page.wait_for_function("location.search.includes('status=disputed')")  # pushed, not loaded
+    page.wait_for_function(f"document.querySelectorAll('table.claims tbody tr').length < {all_rows}")
+    assert page.evaluate("window.notReloaded") is True
+    assert all("Disputed" in row for row in page.locator("table.claims tbody tr").all_inner_texts())
+
     page.goto("/claims/?q=%E5%9C%B0%E9%9B%B7")
     page.locator("table.claims a").first.click()
     assert page.locator("#claim-heading").is_visible()

@@ -149,6 +149,15 @@ def celery_worker_process(transactional_db, settings, tmp_path):
         print(f"--- Celery worker log ({worker.log_path}) ---\n{worker.log()}")
 
 
+def use_broker(settings, url: str) -> None:
+    """Make this process publish to the broker at ``url``."""
+    settings.CELERY_BROKER_URL = url  # the Celery app reads its CELERY_* settings on each use
+    # The app caches its connection and producer pools; forget them so the
+    # next publish looks up the pools of ``url`` (kombu keeps one per broker URL).
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
 def _delete_queue(queue: str):
     """Drop the test's queue from Redis, with any message left in it."""
     with app.connection_for_write() as conn:

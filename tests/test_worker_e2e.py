@@ -11,8 +11,7 @@ import pytest
 from claims.services import SourceLinkData
 from sources.models import Source, SourceCheck
 from sources.scheduling import resend_lost_requests
-from tests.celery_worker import VISIBILITY_TIMEOUT
-from tracker.celery import app
+from tests.celery_worker import VISIBILITY_TIMEOUT, use_broker
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -112,17 +111,9 @@ def redis_down(celery_worker_process, settings):
     """Point this process's broker at a closed port (the worker keeps the
     real Redis); call the result to bring Redis back."""
     real_url = settings.CELERY_BROKER_URL
-
-    def point_broker_at(url):
-        settings.CELERY_BROKER_URL = url  # the Celery app reads its CELERY_* settings on each use
-        # The app caches its connection and producer pools; forget them so the
-        # next publish looks up the pools of ``url`` (kombu keeps one per broker URL).
-        app._pool = None
-        app.amqp._producer_pool = None
-
-    point_broker_at(f"redis://127.0.0.1:{closed_port()}/0")
-    yield lambda: point_broker_at(real_url)
-    point_broker_at(real_url)
+    use_broker(settings, f"redis://127.0.0.1:{closed_port()}/0")
+    yield lambda: use_broker(settings, real_url)
+    use_broker(settings, real_url)
 
 
 def test_a_claim_saved_while_redis_is_down_is_checked_once_it_is_back(

@@ -24,6 +24,7 @@ class Route:
     headers: dict = field(default_factory=dict)
     delay: float = 0.0  # seconds to wait before answering
     chunked: bool = False  # send the body in chunks without Content-Length
+    chunk_delay: float = 0.0  # seconds between chunks: a server that drips its page
 
 
 _NOT_FOUND = Route(status=404, body=b"no such route", headers={"Content-Type": "text/plain"})
@@ -44,9 +45,12 @@ class _Handler(BaseHTTPRequestHandler):
         if route.chunked:
             self.send_header("Transfer-Encoding", "chunked")
             self.end_headers()
-            for start in range(0, len(route.body), 500):
-                piece = route.body[start : start + 500]
+            size = 10 if route.chunk_delay else 500
+            for start in range(0, len(route.body), size):
+                piece = route.body[start : start + size]
                 self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+                self.wfile.flush()
+                time.sleep(route.chunk_delay)
             self.wfile.write(b"0\r\n\r\n")
         else:
             self.send_header("Content-Length", str(len(route.body)))
@@ -85,9 +89,9 @@ class LoopbackServer:
     def url(self, path="/"):
         return f"http://127.0.0.1:{self.port}{path}"
 
-    def route(self, path, status=200, body=b"", headers=None, delay=0.0, chunked=False):
+    def route(self, path, status=200, body=b"", headers=None, delay=0.0, chunked=False, chunk_delay=0.0):
         with self._lock:
-            self._routes[path] = Route(status, body, dict(headers or {}), delay, chunked)
+            self._routes[path] = Route(status, body, dict(headers or {}), delay, chunked, chunk_delay)
 
     def redirect(self, path, to, status=302):
         """Make ``path`` redirect to ``to`` (a path on this server or a full URL)."""

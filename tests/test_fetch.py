@@ -142,6 +142,18 @@ def test_total_deadline_covers_all_hops(loopback_server, allow_loopback, setting
     assert loopback_server.hits["/end"] == 0
 
 
+def test_a_server_dripping_its_page_is_cut_off_by_the_total_deadline(loopback_server, allow_loopback, settings):
+    """Each drop comes well within the read timeout; only the deadline ends it."""
+    settings.FETCH_READ_TIMEOUT = 1.0
+    settings.FETCH_TOTAL_TIMEOUT = 1.5
+    loopback_server.route("/drip", body=b"x" * 400, chunked=True, chunk_delay=0.2)  # 8 s in all
+
+    result = fetch(loopback_server.url("/drip"))
+
+    assert result.outcome == CheckOutcome.TIMEOUT
+    assert result.latency_ms < 3000
+
+
 def test_body_over_the_cap_is_cut_off_while_streaming(loopback_server, allow_loopback, settings):
     settings.FETCH_MAX_BYTES = 1000
     loopback_server.route("/big", body=b"x" * 5000, chunked=True)

@@ -25,7 +25,7 @@ from .archive import archive
 from .choices import CheckOutcome, SourceHealth
 from .extract import extract
 from .fetch import FetchResult, fetch
-from .matching import find_figures, find_quote
+from .matching import SearchablePage
 from .models import Source, SourceCheck
 
 logger = logging.getLogger(__name__)
@@ -157,6 +157,7 @@ def match_links(check: SourceCheck) -> None:
         .select_related("claim")
         .prefetch_related("claim__casualty_figures")
     )
+    page = SearchablePage(check.text) if check.is_success else None
     for link in links:
         quote, figures = QuoteMatch.NOT_APPLICABLE, QuoteMatch.NOT_APPLICABLE
         excerpt = ""
@@ -168,11 +169,11 @@ def match_links(check: SourceCheck) -> None:
             figures = QuoteMatch.SOURCE_UNAVAILABLE if numbers else figures
         else:
             if link.quoted_passage:
-                found = find_quote(link.quoted_passage, check.text)
+                found = page.find_quote(link.quoted_passage)
                 quote = QuoteMatch.FOUND if found.found else QuoteMatch.NOT_FOUND
                 excerpt = found.excerpt
             if numbers:
-                found = find_figures(numbers, check.text)
+                found = page.find_figures(numbers)
                 figures = QuoteMatch.FOUND if found.found else QuoteMatch.NOT_FOUND
                 excerpt = excerpt or found.excerpt
         link.quote_match, link.figures_match, link.matched_excerpt = quote, figures, excerpt

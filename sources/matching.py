@@ -12,6 +12,7 @@ English words, since "6 killed", "六人死亡" and "six killed" state the same
 count.
 """
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -44,21 +45,31 @@ _ENGLISH_NUMBERS = [
 _CHINESE_DIGITS = "零一二三四五六七八九"
 
 
-def _is_kept(char: str) -> bool:
-    category = unicodedata.category(char)
-    return not (category.startswith("P") or category.startswith("Z") or category in ("Cc", "Cf", "Sk"))
+# What survives folding: letters and digits of any script (CJK included),
+# and the few symbols that change what a figure means.
+_KEPT_RUN = re.compile(r"(?:[^\W_]|[%‰$€£¥₽₴₺₼+±<>=°№])+")
+
+
+def _fold_char(char: str) -> str:
+    return "".join(_KEPT_RUN.findall(unicodedata.normalize("NFKC", char).casefold()))
 
 
 def fold(text: str) -> tuple[str, list[int]]:
     """``text`` folded for comparison, and for each folded character the
     index of the original character it came from."""
+    normalized = unicodedata.normalize("NFKC", text).casefold()
+    if len(normalized) == len(text):
+        # One character for one, as for full-width forms and case: positions
+        # carry over, and whole runs are taken at C speed.
+        runs = list(_KEPT_RUN.finditer(normalized))
+        origins = [index for run in runs for index in range(run.start(), run.end())]
+        return "".join(run.group() for run in runs), origins
     folded: list[str] = []
-    origins: list[int] = []
+    origins = []
     for index, char in enumerate(text):
-        for piece in unicodedata.normalize("NFKC", char).casefold():
-            if _is_kept(piece):
-                folded.append(piece)
-                origins.append(index)
+        piece = _fold_char(char)
+        folded.append(piece)
+        origins.extend([index] * len(piece))
     return "".join(folded), origins
 
 
@@ -74,18 +85,36 @@ def _excerpt(text: str, start: int, end: int) -> str:
     return ("…" if left else "") + " ".join(text[left:right].split()) + ("…" if right < len(text) else "")
 
 
-def find_quote(quote: str, page_text: str) -> Match:
-    """Whether ``quote`` appears in ``page_text``, with the excerpt around it."""
-    folded_quote, _ = fold(quote)
-    if not folded_quote:
-        return Match(found=False)
-    folded_page, origins = fold(page_text)
-    position = folded_page.find(folded_quote)
-    if position < 0:
-        return Match(found=False)
-    start = origins[position]
-    end = origins[position + len(folded_quote) - 1] + 1
-    return Match(found=True, excerpt=_excerpt(page_text, start, end))
+class SearchablePage:
+    """A page's text, folded once for every quote and figure looked for in it."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self._folded, self._origins = fold(text)
+        self._figures_text = _DIGIT_GROUPING.sub("", unicodedata.normalize("NFKC", text))
+
+    def find_quote(self, quote: str) -> Match:
+        """Whether ``quote`` appears on the page, with the excerpt around it."""
+        folded_quote, _ = fold(quote)
+        position = self._folded.find(folded_quote) if folded_quote else -1
+        if position < 0:
+            return Match(found=False)
+        start = self._origins[position]
+        end = self._origins[position + len(folded_quote) - 1] + 1
+        return Match(found=True, excerpt=_excerpt(self.text, start, end))
+
+    def find_figures(self, numbers: list[int]) -> Match:
+        """Whether every number of ``numbers`` appears on the page; the
+        excerpt is around the first one."""
+        if not numbers:
+            return Match(found=False)
+        first = None
+        for number in numbers:
+            hit = number_pattern(number).search(self._figures_text)
+            if hit is None:
+                return Match(found=False)
+            first = first or hit
+        return Match(found=True, excerpt=_excerpt(self._figures_text, first.start(), first.end()))
 
 
 def chinese_numeral(number: int) -> str:
@@ -114,6 +143,7 @@ def chinese_numeral(number: int) -> str:
     return written[1:] if written.startswith("一十") else written
 
 
+@functools.lru_cache(maxsize=4096)
 def number_pattern(number: int) -> re.Pattern:
     """A pattern for ``number`` as a whole number in digits, Chinese
     numerals or (up to twenty) English words."""
@@ -123,18 +153,3 @@ def number_pattern(number: int) -> re.Pattern:
     if number < len(_ENGLISH_NUMBERS):
         forms.append(rf"\b{_ENGLISH_NUMBERS[number]}\b")
     return re.compile("|".join(forms), re.IGNORECASE)
-
-
-def find_figures(numbers: list[int], page_text: str) -> Match:
-    """Whether every number of ``numbers`` appears in ``page_text``; the
-    excerpt is around the first one."""
-    if not numbers:
-        return Match(found=False)
-    text = _DIGIT_GROUPING.sub("", unicodedata.normalize("NFKC", page_text))
-    first = None
-    for number in numbers:
-        hit = number_pattern(number).search(text)
-        if hit is None:
-            return Match(found=False)
-        first = first or hit
-    return Match(found=True, excerpt=_excerpt(text, first.start(), first.end()))

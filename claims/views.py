@@ -196,10 +196,13 @@ def source_check_now(request, pk, link_pk):
     require(request.user, Action.REQUEST_CHECK, claim)
     link = get_object_or_404(ClaimSource.objects.select_related("source"), pk=link_pk, claim=claim)
     with transaction.atomic():
-        request_check(link.source)
+        requested = request_check(link.source)
     if request.htmx:
         return render(request, "claims/_sources.html", _detail_context(request, claim))
-    messages.success(request, _("A new check of this source has been asked for."))
+    if requested:
+        messages.success(request, _("A new check of this source has been asked for."))
+    else:
+        messages.info(request, _("A check of this source is already under way."))
     return redirect(claim)
 
 

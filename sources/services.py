@@ -7,12 +7,15 @@ sweep in ``sources.tasks`` sends it again, so no check is lost.
 """
 
 import logging
+from datetime import timedelta
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from .models import Outlet, Source
+from .models import Outlet, Source, SourceCheck
 from .normalize import normalize_url
 
 logger = logging.getLogger(__name__)
@@ -40,12 +43,28 @@ def outlet_for_domain(url: str) -> Outlet | None:
     return Outlet.objects.filter(domain__in=candidates).first()
 
 
-def request_check(source: Source) -> None:
-    """Ask for ``source`` to be checked, after the current transaction commits."""
+def request_check(source: Source) -> bool:
+    """Ask for ``source`` to be checked, after the current transaction commits.
+
+    A request still waiting for its check, made within the sweep's grace
+    period, is not doubled: the check it brings matches every link of the
+    source when it finishes. Returns whether a new request was made.
+    """
     requested_at = timezone.now()
-    Source.objects.filter(pk=source.pk).update(check_requested_at=requested_at)
+    grace = timedelta(seconds=settings.SOURCE_CHECK_SWEEP_GRACE)
+    completed = SourceCheck.objects.filter(
+        source=OuterRef("pk"), requested_at=OuterRef("check_requested_at"), finished_at__isnull=False
+    )
+    no_pending_request = (
+        Q(check_requested_at__isnull=True) | Q(check_requested_at__lte=requested_at - grace) | Exists(completed)
+    )
+    # One conditional UPDATE, so two people asking at once make one request.
+    if not Source.objects.filter(no_pending_request, pk=source.pk).update(check_requested_at=requested_at):
+        source.refresh_from_db(fields=["check_requested_at"])
+        return False
     source.check_requested_at = requested_at
     transaction.on_commit(lambda: publish_check(source.pk, requested_at))
+    return True
 
 
 def publish_check(source_id: int, requested_at) -> bool:

@@ -100,7 +100,10 @@ def world(make_user, claim_factory, settings, tmp_path):
     event = Event.objects.create(name="Battle of Shusha", slug="battle-of-shusha")
     source = open_claim.source_links.get().source
     now = timezone.now()
-    check = SourceCheck(source=source, requested_at=now, started_at=now, finished_at=now, outcome=CheckOutcome.OK)
+    # The check that answered the source's request, so that a new one may be asked for.
+    check = SourceCheck(
+        source=source, requested_at=source.check_requested_at, started_at=now, finished_at=now, outcome=CheckOutcome.OK
+    )
     archive(check, FetchResult(outcome=CheckOutcome.OK, http_status=200, body=b"<p>Shusha</p>"))
     check.save()
     return {

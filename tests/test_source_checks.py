@@ -256,8 +256,29 @@ def test_a_completed_check_schedules_the_next_one_with_jitter(linked_claim, loop
     assert 3240 <= delay <= 3960
 
 
-def test_due_sources_are_asked_for_again(linked_claim, loopback_server, allow_loopback):
+def test_a_check_already_asked_for_is_not_asked_for_twice(linked_claim, loopback_server, allow_loopback):
+    loopback_server.route("/article", body=page(QUOTE))
     source = linked_claim().source_links.get().source
+    first_request = Source.objects.get(pk=source.pk).check_requested_at
+
+    assert request_check(source) is False  # the link's request is still waiting
+    assert Source.objects.get(pk=source.pk).check_requested_at == first_request
+
+    run_check(source.pk, first_request)
+    assert request_check(source) is True  # answered: a new check may be asked for
+
+
+def test_a_request_lost_past_the_grace_period_is_asked_for_anew(linked_claim, settings):
+    source = linked_claim().source_links.get().source
+    settings.SOURCE_CHECK_SWEEP_GRACE = 0
+    assert request_check(source) is True
+
+
+def test_due_sources_are_asked_for_again(linked_claim, loopback_server, allow_loopback):
+    loopback_server.route("/article", body=page(QUOTE))
+    source = linked_claim().source_links.get().source
+    source.refresh_from_db()
+    run_check(source.pk, source.check_requested_at)
     Source.objects.filter(pk=source.pk).update(next_check_at=timezone.now() - timedelta(seconds=1))
     before = Source.objects.get(pk=source.pk).check_requested_at
 

@@ -135,6 +135,59 @@ class SourceLinkForm(forms.Form):
 
 CasualtyFigureFormSet = forms.formset_factory(CasualtyFigureForm, extra=3)
 TroopPresenceFormSet = forms.formset_factory(TroopPresenceForm, extra=2)
+# Editing: the claim's rows, each of which can be removed, and one more.
+CasualtyFigureEditFormSet = forms.formset_factory(CasualtyFigureForm, extra=1, can_delete=True)
+TroopPresenceEditFormSet = forms.formset_factory(TroopPresenceForm, extra=1, can_delete=True)
+
+
+def detail_formsets(claim, data=None) -> dict:
+    """The figure and presence formsets of the edit page, holding the
+    claim's rows. A post without them (a client that edits only the claim's
+    own fields) leaves them unbound, and the rows unchanged."""
+
+    def bound(prefix):
+        return data if data is not None and f"{prefix}-TOTAL_FORMS" in data else None
+
+    figures = [
+        {name: getattr(figure, name) for name in CasualtyFigureForm.Meta.fields}
+        for figure in claim.casualty_figures.all()
+    ]
+    presences = [
+        {
+            "force_name": presence.force.name,
+            "place_name": presence.place.name,
+            "presence": presence.presence,
+            "period_start": presence.period_start,
+            "period_end": presence.period_end,
+        }
+        for presence in claim.troop_presences.select_related("force", "place")
+    ]
+    return {
+        "figures": CasualtyFigureEditFormSet(bound("figures"), prefix="figures", initial=figures),
+        "presences": TroopPresenceEditFormSet(bound("presences"), prefix="presences", initial=presences),
+    }
+
+
+def kept_rows(formset) -> list:
+    """The valid rows of an edit formset the user kept (not marked for
+    removal, not left blank)."""
+    return [form for form in formset.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")]
+
+
+def edited_figures(formset) -> list[dict] | None:
+    """The claim's figures as edited, or ``None`` if they were not touched."""
+    if not formset.is_bound or not formset.has_changed():
+        return None
+    return [{k: v for k, v in form.cleaned_data.items() if k != "DELETE"} for form in kept_rows(formset)]
+
+
+def edited_presences(formset) -> list[dict] | None:
+    """The claim's troop presences as edited, or ``None`` if not touched."""
+    if not formset.is_bound or not formset.has_changed():
+        return None
+    return [form.presence_fields() for form in kept_rows(formset)]
+
+
 SourceLinkFormSet = forms.formset_factory(SourceLinkForm, extra=1, min_num=1, validate_min=True)
 
 

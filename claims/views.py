@@ -34,6 +34,9 @@ from .forms import (
     SourceLinkFormSet,
     TransitionForm,
     TroopPresenceFormSet,
+    detail_formsets,
+    edited_figures,
+    edited_presences,
 )
 from .models import CasualtyFigure, Claim, ClaimLogEntry, ClaimSource, Event, Evidence, TroopPresence
 from .permissions import Action, can, require
@@ -275,11 +278,20 @@ def claim_edit(request, pk):
     conflict = None
     if request.method == "POST":
         form = ClaimEditForm(request.POST, instance=Claim.objects.get(pk=pk), prefix="claim")
-        if form.is_valid():
+        details = detail_formsets(claim, request.POST)
+        # Every part is validated, so that each shows its own errors.
+        checks = [form.is_valid(), *(formset.is_valid() for formset in details.values() if formset.is_bound)]
+        if all(checks):
             try:
-                services.edit_claim(
-                    claim, request.user, expected_version=form.cleaned_data["version"], fields=form.claim_fields()
-                )
+                with transaction.atomic():
+                    services.edit_claim(
+                        claim,
+                        request.user,
+                        expected_version=form.cleaned_data["version"],
+                        fields=form.claim_fields(),
+                        figures=edited_figures(details["figures"]),
+                        presences=edited_presences(details["presences"]),
+                    )
             except StaleVersion as stale:
                 conflict = stale
                 claim.refresh_from_db()
@@ -290,6 +302,7 @@ def claim_edit(request, pk):
                 data["claim-version"] = claim.version
                 form = ClaimEditForm(data, instance=Claim.objects.get(pk=pk), prefix="claim")
                 form.is_valid()
+                details = detail_formsets(claim, data)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -297,10 +310,10 @@ def claim_edit(request, pk):
                 return redirect(claim)
     else:
         form = ClaimEditForm(instance=claim, initial={"version": claim.version}, prefix="claim")
+        details = detail_formsets(claim)
     status = 409 if conflict else (400 if request.method == "POST" else 200)
-    return render(
-        request, "claims/claim_edit.html", {"claim": claim, "form": form, "conflict": conflict}, status=status
-    )
+    context = {"claim": claim, "form": form, "conflict": conflict, **details}
+    return render(request, "claims/claim_edit.html", context, status=status)
 
 
 @member_required

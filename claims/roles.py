@@ -2,6 +2,8 @@
 0002); an editor holds every right of a reviewer, and an admin those of an
 editor."""
 
+from collections.abc import Iterable
+
 from .choices import Role
 
 _IMPLIED = {
@@ -21,9 +23,16 @@ def roles_of(user) -> frozenset[Role]:
     cached = getattr(user, "_tracker_roles", None)
     if cached is not None:
         return cached
-    held = set(user.groups.filter(name__in=Role.values).values_list("name", flat=True))
+    return remember_groups(user, user.groups.filter(name__in=Role.values).values_list("name", flat=True))
+
+
+def remember_groups(user, group_names: Iterable[str | None]) -> frozenset[Role]:
+    """Cache on ``user`` the roles that its groups ``group_names`` give, for
+    code that read the groups along with the user (API token
+    authentication does, in the token's query). Other groups are ignored."""
+    held = {Role(name) for name in group_names if name in Role.values}
     if user.is_superuser:
         held.add(Role.ADMIN)
-    roles = frozenset(implied for role in held for implied in _IMPLIED[Role(role)])
+    roles = frozenset(implied for role in held for implied in _IMPLIED[role])
     user._tracker_roles = roles
     return roles

@@ -1,0 +1,103 @@
+"""API token authentication reads the caller's roles with the token: the
+roles it finds are the ones ``claims.roles`` gives, in one query."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from claims.choices import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def token_client(user):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    return client
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        (Role.REVIEWER, ["reviewer"]),
+        (Role.EDITOR, ["editor", "reviewer"]),
+        (Role.ADMIN, ["admin", "editor", "reviewer"]),
+        (None, []),
+    ],
+)
+def test_roles_come_with_the_token(make_user, role, expected):
+    response = token_client(make_user(role)).get("/api/me/")
+
+    assert response.status_code == 200
+    assert response.json()["roles"] == expected
+
+
+def test_groups_that_are_not_roles_are_ignored(make_user):
+    user = make_user(Role.EDITOR)
+    user.groups.add(Group.objects.create(name="newsletter"), Group.objects.create(name="night shift"))
+
+    assert token_client(user).get("/api/me/").json()["roles"] == ["editor", "reviewer"]
+
+
+def test_a_superuser_is_an_admin(make_user):
+    user = make_user(None)
+    user.is_superuser = True
+    user.save()
+
+    assert token_client(user).get("/api/me/").json()["roles"] == ["admin", "editor", "reviewer"]
+
+
+def test_a_user_without_a_role_sees_only_published_claims(make_user, claim_factory):
+    claim_factory(text="An unverified claim")
+
+    response = token_client(make_user(None)).get("/api/claims/")
+
+    assert response.status_code == 200
+    assert response.json()["results"] == []
+
+
+def test_the_token_and_the_roles_are_one_query(make_user, claim_factory):
+    claim_factory(text="A claim")
+    client = token_client(make_user(Role.REVIEWER))
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/api/claims/")
+
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == 1
+    assert len(captured) == 2  # the token with its user's groups, then the page
+
+
+def test_an_unknown_token_is_refused(make_user):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Token 0123456789abcdef0123456789abcdef01234567")
+
+    response = client.get("/api/me/")
+
+    assert response.status_code == 401
+    assert "Invalid token" in response.json()["detail"]
+
+
+def test_an_inactive_users_token_is_refused(make_user):
+    user = make_user(Role.EDITOR)
+    client = token_client(user)
+    user.is_active = False
+    user.save()
+
+    response = client.get("/api/me/")
+
+    assert response.status_code == 401
+    assert "inactive" in response.json()["detail"]
+
+
+def test_a_role_taken_away_applies_to_the_next_request(make_user):
+    user = make_user(Role.EDITOR)
+    client = token_client(user)
+    assert client.get("/api/me/").json()["roles"] == ["editor", "reviewer"]
+
+    user.groups.clear()
+
+    assert client.get("/api/me/").json()["roles"] == []

@@ -108,8 +108,11 @@ def _record_overrun(check: SourceCheck) -> None:
 def _judge(source: Source, check: SourceCheck) -> None:
     """Compare ``check`` with the source's last good check: did the text
     change, did a page that was there go away?"""
+    # A source never checked before has no good check to compare with.
     previous_good = (
-        SourceCheck.objects.filter(
+        None
+        if source.latest_check_id is None
+        else SourceCheck.objects.filter(
             source=source, outcome__in=CheckOutcome.successes(), finished_at__lt=check.finished_at
         )
         .exclude(pk=check.pk)
@@ -152,12 +155,12 @@ def next_check_time(source: Source, after):
 def match_links(check: SourceCheck) -> None:
     """Record, on every live link of the check's source, whether the page
     carries the quoted passage and the claim's figures."""
-    links = (
+    links = list(
         ClaimSource.objects.filter(source_id=check.source_id, withdrawn_at__isnull=True)
         .select_related("claim")
         .prefetch_related("claim__casualty_figures")
     )
-    page = SearchablePage(check.text) if check.is_success else None
+    page = SearchablePage(check.text) if check.is_success and links else None
     for link in links:
         quote, figures = QuoteMatch.NOT_APPLICABLE, QuoteMatch.NOT_APPLICABLE
         excerpt = ""

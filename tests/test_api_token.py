@@ -101,3 +101,14 @@ def test_a_role_taken_away_applies_to_the_next_request(make_user):
     user.groups.clear()
 
     assert client.get("/api/me/").json()["roles"] == []
+
+
+def test_a_token_holding_sql_is_only_a_wrong_token(make_user):
+    token_client(make_user(Role.EDITOR))  # a real token exists
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Token x'OR'1'='1")
+
+    response = client.get("/api/me/")
+
+    assert response.status_code == 401
+    assert "Invalid token" in response.json()["detail"]

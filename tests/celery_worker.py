@@ -149,6 +149,16 @@ def celery_worker_process(transactional_db, settings, tmp_path):
         print(f"--- Celery worker log ({worker.log_path}) ---\n{worker.log()}")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _drop_unconsumed_checks():
+    """Tests that save claims outside a worker's test publish source checks
+    that no worker takes; drop them at the end, so that they do not pile up
+    in the tests' Redis database (``bin/test`` gives the tests one of their own)."""
+    yield
+    with app.connection_for_write() as conn:
+        conn.default_channel.queue_purge(app.conf.task_default_queue)
+
+
 def use_broker(settings, url: str) -> None:
     """Make this process publish to the broker at ``url``."""
     settings.CELERY_BROKER_URL = url  # the Celery app reads its CELERY_* settings on each use

@@ -4,8 +4,8 @@ query.
 Every API request asks ``claims.permissions.can``, which needs the caller's
 roles. Reading them with the token saves a query on each request, and
 writing that one query in SQL rather than composing it with the ORM halves
-its cost (0.8 to 0.4 ms, most of what an API page costs beyond its own
-rows): this is the hottest query of the API. What the roles allow is still
+its cost (0.8 to 0.4 ms; it was half of what an API page cost beyond its
+own rows): this is the hottest query of the API. What the roles allow is still
 decided in ``claims.permissions``.
 """
 

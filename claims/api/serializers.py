@@ -77,8 +77,8 @@ class SourceLinkInputSerializer(serializers.Serializer):
 
 
 # How dates and times are written, the same as in the serializers below. The
-# time zone is named once: looking up the current one for every time of a
-# page of claims costs a tenth of the page (no request activates another).
+# time zone is named once: looking up the current one for every time on a page
+# of claims took most of the time of formatting them (no request activates another).
 _AS_DATE = serializers.DateField()
 _AS_DATETIME = serializers.DateTimeField(default_timezone=timezone.get_default_timezone())
 

@@ -63,7 +63,12 @@ def extract(body: bytes, content_type: str) -> PageText:
     except (ValueError, lxml.etree.ParserError):
         return PageText(title="", text="")
     title = (document.findtext(".//title") or "").strip()
-    main_text = trafilatura.extract(document, include_comments=False, include_tables=True, deduplicate=True)
+    # No deduplication: trafilatura's remembers, across every page this
+    # process extracts, the paragraphs it has seen, and drops one once seen
+    # on a few pages. A wire story that several outlets carry word for word,
+    # or a page checked day after day, would lose its text, its quotes would
+    # no longer be found and the unchanged page would look changed.
+    main_text = trafilatura.extract(document, include_comments=False, include_tables=True, deduplicate=False)
     if not main_text:
         for element in document.xpath("//script|//style|//noscript"):
             element.drop_tree()

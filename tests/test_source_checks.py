@@ -317,3 +317,44 @@ def test_the_api_offers_the_archive_of_each_check(linked_claim, loopback_server,
     assert download.status_code == 200
     with SourceCheck.objects.get(pk=check.pk).warc.open("rb") as archived:
         assert b"".join(download.streaming_content) == archived.read()
+
+
+# A paragraph as long as a wire story's (extractors that deduplicate only
+# consider paragraphs of a hundred characters or more).
+WIRE_PARAGRAPH = (
+    "阿塞拜疆国防部9月20日表示，其军事行动“继续取得成功”。而在纳卡地区的亚美尼亚人则称，战斗仍在以不同的强度继续进行，"
+    "据当地亚美尼亚人说，至少27人死亡，200人受伤，一些村庄的居民已经被疏散。阿塞拜疆总统阿利耶夫表示，"
+    "若亚美尼亚军队放下武器，离开纳卡地区，阿塞拜疆就停火。"
+)
+
+
+def test_a_wire_story_carried_by_many_outlets_is_found_on_each(linked_claim, loopback_server, allow_loopback):
+    links = []
+    for outlet in range(6):
+        path = f"/outlet-{outlet}/story"
+        own_reporting = f"第{outlet}家媒体的记者在现场看到，医院里挤满了伤员，救护车不停地往返于前线和城市之间。" * 3
+        body = ARTICLE.format(title=f"第{outlet}家媒体的报道", text=WIRE_PARAGRAPH, filler=own_reporting)
+        loopback_server.route(path, body=body.encode())
+        links.append(linked_claim(path=path).source_links.get())
+
+    for link in links:
+        check_now(link.source)
+
+    for link in links:
+        link.refresh_from_db()
+        assert link.quote_match == QuoteMatch.FOUND, link.source.url
+        assert link.figures_match == QuoteMatch.FOUND, link.source.url
+
+
+def test_an_unchanged_page_checked_day_after_day_stays_unchanged(linked_claim, loopback_server, allow_loopback):
+    loopback_server.route("/article", body=page(WIRE_PARAGRAPH))
+    link = linked_claim().source_links.get()
+
+    checks = [check_now(link.source) for _ in range(5)]
+
+    assert [check.content_changed for check in checks] == [False] * 5
+    assert len({check.text for check in checks}) == 1
+    link.source.refresh_from_db()
+    assert link.source.health == SourceHealth.OK
+    link.refresh_from_db()
+    assert link.quote_match == QuoteMatch.FOUND

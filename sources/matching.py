@@ -9,7 +9,8 @@ the original page text around it, so they read what the page really says.
 
 Figures are looked for as whole numbers in digits, Chinese numerals and
 English words, since "6 killed", "六人死亡" and "six killed" state the same
-count.
+count, as do "200", "两百" and "two hundred", or "27000", "2.7万" and
+"twenty-seven thousand". The words come from cn2an and num2words.
 """
 
 import functools
@@ -17,32 +18,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+import cn2an
+from num2words import num2words
+
 _EXCERPT_MARGIN = 80
 _DIGIT_GROUPING = re.compile(r"(?<=\d)[,，\u2009\u202f'](?=\d{3}(?!\d))")
-_ENGLISH_NUMBERS = [
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-    "twenty",
-]
-_CHINESE_DIGITS = "零一二三四五六七八九"
 
 
 # What survives folding: letters and digits of any script (CJK included),
@@ -117,39 +97,57 @@ class SearchablePage:
         return Match(found=True, excerpt=_excerpt(self._figures_text, first.start(), first.end()))
 
 
-def chinese_numeral(number: int) -> str:
-    """``number`` (below 100,000) written in Chinese numerals: 27 → 二十七."""
-    if number < 10:
-        return _CHINESE_DIGITS[number]
-    units = [(10000, "万"), (1000, "千"), (100, "百"), (10, "十")]
-    parts: list[str] = []
-    rest = number
-    pending_zero = False
-    for value, unit in units:
-        digit, rest = divmod(rest, value)
-        if digit:
-            if pending_zero:
-                parts.append("零")
-                pending_zero = False
-            parts.append(_CHINESE_DIGITS[digit] + unit)
-        elif parts:
-            pending_zero = True
-    if rest:
-        if pending_zero:
-            parts.append("零")
-        parts.append(_CHINESE_DIGITS[rest])
-    written = "".join(parts)
-    # 十七, not 一十七, is how 17 is written on its own.
-    return written[1:] if written.startswith("一十") else written
+def chinese_forms(number: int) -> list[str]:
+    """How Chinese outlets write ``number`` in words: 二十七; 两百 as well as
+    二百; and for tens of thousands and more, digits before 万: 2.7万, 12万."""
+    written = cn2an.an2cn(number, "low")
+    forms = [written]
+    if written[0] == "二" and written[1:2] in ("百", "千", "万"):
+        forms.append("两" + written[1:])
+    if number >= 10000 and number % 1000 == 0:
+        forms.append(_with_tenths(number // 1000) + "万")
+    return forms
+
+
+def english_forms(number: int) -> list[str]:
+    """Patterns for ``number`` in English words: "twenty-seven" or "twenty
+    seven", "two hundred (and) five", "one thousand, two hundred", and
+    "1.2 million" for round millions."""
+    words = [word for word in re.split(r"[\s,-]+", num2words(number, lang="en")) if word != "and"]
+    forms = [_ENGLISH_SEPARATOR.join(map(re.escape, words))]
+    if number >= 1_000_000 and number % 100_000 == 0:
+        forms.append(re.escape(_with_tenths(number // 100_000)) + r"\s*million")
+    return forms
+
+
+def _with_tenths(tenths: int) -> str:
+    """A count of tenths as a decimal: 27 → "2.7", 120 → "12"."""
+    whole, rest = divmod(tenths, 10)
+    return f"{whole}.{rest}" if rest else str(whole)
+
+
+# Between number words: spaces, hyphens, commas, and an optional "and".
+_ENGLISH_SEPARATOR = r"(?:[\s,-]+and)?[\s,-]+"
+# "seven" is not 7 in "twenty-seven" or "a hundred and seven", nor "two
+# hundred" 200 in "two hundred thousand" or "two hundred and five".
+_NUMBER_WORDS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen"
+    "|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion"
+)
+_NOT_AFTER_NUMBER_WORDS = "".join(
+    rf"(?<!{before})" for before in ("-", "hundred ", "thousand ", "million ", "hundred and ", "thousand and ")
+)
+_NOT_BEFORE_NUMBER_WORDS = rf"(?!-\w|[\s,]+(?:and\s+)?(?:{_NUMBER_WORDS})\b)"
+_CHINESE_NUMERAL_CHARS = "零〇一二两三四五六七八九十百千万亿"
 
 
 @functools.lru_cache(maxsize=4096)
 def number_pattern(number: int) -> re.Pattern:
     """A pattern for ``number`` as a whole number in digits, Chinese
-    numerals or (up to twenty) English words."""
-    forms = [rf"(?<![\d.]){number}(?![\d])"]
-    if number < 100000:
-        forms.append(rf"(?<![零一二三四五六七八九十百千万]){chinese_numeral(number)}(?![零一二三四五六七八九十百千万])")
-    if number < len(_ENGLISH_NUMBERS):
-        forms.append(rf"\b{_ENGLISH_NUMBERS[number]}\b")
+    numerals or English words."""
+    outside_chinese = rf"(?<![{_CHINESE_NUMERAL_CHARS}\d.])(?:{{}})(?![{_CHINESE_NUMERAL_CHARS}\d])"
+    # 27 is not the start of 27.5 or of 27万 (270,000).
+    forms = [rf"(?<![\d.]){number}(?!\.?\d|[万千亿])"]
+    forms += [outside_chinese.format(re.escape(form)) for form in chinese_forms(number)]
+    forms += [rf"{_NOT_AFTER_NUMBER_WORDS}\b(?:{form})\b{_NOT_BEFORE_NUMBER_WORDS}" for form in english_forms(number)]
     return re.compile("|".join(forms), re.IGNORECASE)

@@ -4,7 +4,7 @@ punctuation, numbers in digits, Chinese numerals and English words."""
 
 import pytest
 
-from sources.matching import SearchablePage, chinese_numeral, fold
+from sources.matching import SearchablePage, fold
 
 PAGE = "路透社报道称：“当地至少有２７人死亡，200人受伤。”一些村庄的居民已经被疏散。"
 
@@ -37,24 +37,44 @@ def test_text_that_changes_length_when_folded_still_maps_its_excerpt():
 
 
 @pytest.mark.parametrize(
-    ("number", "written"), [(6, "六"), (10, "十"), (17, "十七"), (27, "二十七"), (105, "一百零五"), (200, "二百")]
-)
-def test_chinese_numerals(number, written):
-    assert chinese_numeral(number) == written
-
-
-@pytest.mark.parametrize(
     ("text", "numbers", "found"),
     [
         ("至少二十七人死亡", [27], True),
+        ("至少27人死亡，200人受伤", [27, 200], True),
+        ("二十七人死亡，两百人受伤", [27, 200], True),
+        ("两千人撤离", [2000], True),
+        ("一千二百人受伤", [1200], True),
+        ("死亡人数为2.7万", [27000], True),
+        ("十二万人流离失所", [120000], True),
+        ("12万人流离失所", [120000], True),
+        ("死亡人数为27万", [27], False),
+        ("二十七万人", [27], False),
         ("six killed by mines", [6], True),
+        ("Twenty seven killed", [27], True),
+        ("twenty-seven killed, two hundred injured", [27, 200], True),
+        ("two hundred and five", [205], True),
+        ("two hundred five", [205], True),
+        ("one thousand, two hundred wounded", [1200], True),
+        ("twenty-seven thousand displaced", [27000], True),
+        ("1.2 million refugees", [1_200_000], True),
+        ("twenty-seven thousand displaced", [27], False),
+        ("two hundred and five", [200], False),
+        ("one hundred and twenty-seven", [120], False),
+        ("one hundred and twenty-seven", [7], False),
         ("at least 27 killed and 1,200 injured", [27, 1200], True),
+        ("killed 27.", [27], True),
         ("127 were killed", [27], False),
+        ("27.5 percent", [27], False),
         ("27 killed", [27, 200], False),
     ],
 )
 def test_figures_in_digits_chinese_numerals_or_words(text, numbers, found):
     assert SearchablePage(text).find_figures(numbers).found is found
+
+
+@pytest.mark.parametrize("number", [0, 1, 2_147_483_647, 2_147_400_000])
+def test_every_bound_a_figure_can_hold_is_looked_for(number):
+    assert SearchablePage(f"reported: {number:,} people").find_figures([number]).found
 
 
 def test_fold_keeps_the_origin_of_every_character():

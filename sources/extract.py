@@ -4,7 +4,8 @@ and main text.
 Decoding follows what the page declares (the ``Content-Type`` charset, then a
 ``<meta charset>``), because Chinese outlets still serve GBK and GB18030;
 GB2312 and GBK are read as GB18030, their superset, so no character a
-newsroom typed is lost. The main text comes from trafilatura; when it finds
+newsroom typed is lost. A page that declares nothing and is not UTF-8 is
+read in the encoding charset_normalizer finds most likely. The main text comes from trafilatura; when it finds
 no article (a short page, a list), the page's whole visible text is kept so
 that quote matching still has something to search.
 """
@@ -13,6 +14,7 @@ import codecs
 import re
 from dataclasses import dataclass
 
+import charset_normalizer
 import lxml.html
 import trafilatura
 
@@ -45,12 +47,28 @@ def declared_charset(body: bytes, content_type: str) -> str | None:
 
 
 def decode(body: bytes, content_type: str) -> str:
-    """The page as text: its declared charset, else UTF-8, replacing bytes
-    that do not decode rather than failing the check."""
-    charset = declared_charset(body, content_type) or "utf-8"
+    """The page as text: its declared charset; else UTF-8 if it is valid
+    UTF-8, else the encoding charset_normalizer finds most likely; bytes
+    that still do not decode are replaced rather than failing the check."""
     if body.startswith(codecs.BOM_UTF8):
-        charset, body = "utf-8", body[len(codecs.BOM_UTF8) :]
+        return body[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace")
+    charset = declared_charset(body, content_type)
+    if charset is None:
+        try:
+            return body.decode("utf-8")
+        except UnicodeDecodeError:
+            charset = guessed_charset(body)
     return body.decode(charset, errors="replace")
+
+
+def guessed_charset(body: bytes) -> str:
+    """The most likely codec of an undeclared, non-UTF-8 page (Chinese sites
+    that serve GBK without saying so), widened as a declared one would be."""
+    best = charset_normalizer.from_bytes(body).best()
+    if best is None:
+        return "utf-8"
+    canonical = codecs.lookup(best.encoding).name
+    return _SUPERSETS.get(canonical, canonical)
 
 
 def extract(body: bytes, content_type: str) -> PageText:

@@ -22,6 +22,8 @@ import cn2an
 from num2words import num2words
 
 _EXCERPT_MARGIN = 80
+# Where a quote was shortened (after NFKC, which writes … and …… as dots).
+_ELLIPSIS = re.compile(r"\.{3,}|⋯+")
 _DIGIT_GROUPING = re.compile(r"(?<=\d)[,，\u2009\u202f'](?=\d{3}(?!\d))")
 
 
@@ -74,13 +76,23 @@ class SearchablePage:
         self._figures_text = _DIGIT_GROUPING.sub("", unicodedata.normalize("NFKC", text))
 
     def find_quote(self, quote: str) -> Match:
-        """Whether ``quote`` appears on the page, with the excerpt around it."""
-        folded_quote, _ = fold(quote)
-        position = self._folded.find(folded_quote) if folded_quote else -1
-        if position < 0:
+        """Whether ``quote`` appears on the page, with the excerpt around it.
+
+        A quote shortened with an ellipsis (``…``, ``……``, ``...``) is found
+        when its parts appear in order."""
+        parts = [fold(part)[0] for part in _ELLIPSIS.split(unicodedata.normalize("NFKC", quote))]
+        parts = [part for part in parts if part]
+        if not parts:
             return Match(found=False)
-        start = self._origins[position]
-        end = self._origins[position + len(folded_quote) - 1] + 1
+        first, position = None, 0
+        for part in parts:
+            found_at = self._folded.find(part, position)
+            if found_at < 0:
+                return Match(found=False)
+            first = found_at if first is None else first
+            position = found_at + len(part)
+        start = self._origins[first]
+        end = self._origins[position - 1] + 1
         return Match(found=True, excerpt=_excerpt(self.text, start, end))
 
     def find_figures(self, numbers: list[int]) -> Match:

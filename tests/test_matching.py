@@ -25,6 +25,27 @@ def test_a_changed_word_is_not_found():
     assert not SearchablePage(PAGE).find_quote("当地至少有28人死亡").found
 
 
+@pytest.mark.parametrize(
+    ("quote", "found"),
+    [
+        ("至少27人死亡……一些村庄的居民已经被疏散", True),
+        ("至少27人死亡…一些村庄的居民", True),
+        ("at least 27 killed ... villages evacuated", True),
+        ("一些村庄的居民已经被疏散……至少27人死亡", False),  # the parts out of order
+        ("至少27人死亡……全部村庄", False),
+    ],
+)
+def test_a_quote_shortened_with_an_ellipsis_is_found_when_its_parts_are(quote, found):
+    page = SearchablePage(
+        "当地亚美尼亚人说，至少27人死亡，200人受伤，一些村庄的居民已经被疏散。"
+        " Residents say at least 27 killed, 200 injured; several villages evacuated."
+    )
+    match = page.find_quote(quote)
+    assert match.found is found
+    if found:
+        assert "27" in match.excerpt
+
+
 def test_symbols_that_change_a_figure_are_kept():
     assert not SearchablePage("losses of 27% were reported").find_quote("losses of 27 were").found
 

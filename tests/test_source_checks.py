@@ -116,6 +116,20 @@ def test_a_gbk_page_is_decoded_by_its_declared_charset(linked_claim, loopback_se
     assert link.quote_match == QuoteMatch.FOUND
 
 
+def test_a_gbk_page_that_declares_no_charset_is_still_read(linked_claim, loopback_server, allow_loopback):
+    loopback_server.route(
+        "/article",
+        body=page("据当地亚美尼亚人说，至少27人死亡，200人受伤。", encoding="gbk"),
+        headers={"Content-Type": "text/html"},
+    )
+    link = linked_claim().source_links.get()
+    check = check_now(link.source)
+
+    assert check.title == "纳卡冲突"
+    link.refresh_from_db()
+    assert link.quote_match == QuoteMatch.FOUND
+
+
 def test_a_quote_missing_from_the_page_is_not_found(linked_claim, loopback_server, allow_loopback):
     loopback_server.route("/article", body=page("阿塞拜疆说，6人被地雷炸死。"))
     link = linked_claim().source_links.get()

@@ -5,9 +5,10 @@ Decoding follows what the page declares (the ``Content-Type`` charset, then a
 ``<meta charset>``), because Chinese outlets still serve GBK and GB18030;
 GB2312 and GBK are read as GB18030, their superset, so no character a
 newsroom typed is lost. A page that declares nothing and is not UTF-8 is
-read in the encoding charset_normalizer finds most likely. The main text comes from trafilatura; when it finds
-no article (a short page, a list), the page's whole visible text is kept so
-that quote matching still has something to search.
+read in the encoding charset_normalizer finds most likely. The main text
+comes from trafilatura; when it finds no article (a short page, a list), the
+page's whole visible text is kept so that quote matching still has something
+to search.
 """
 
 import codecs
@@ -37,8 +38,12 @@ def declared_charset(body: bytes, content_type: str) -> str | None:
     if name is None:
         meta = _META_CHARSET.search(body[:4096])
         name = meta.group(1).decode("ascii", "ignore") if meta else None
-    if not name:
-        return None
+    return widened(name) if name else None
+
+
+def widened(name: str) -> str | None:
+    """The codec to read a page in that ``name`` (declared or guessed)
+    stands for, widened to its superset; ``None`` if Python knows no such codec."""
     try:
         canonical = codecs.lookup(name).name
     except LookupError:
@@ -65,10 +70,7 @@ def guessed_charset(body: bytes) -> str:
     """The most likely codec of an undeclared, non-UTF-8 page (Chinese sites
     that serve GBK without saying so), widened as a declared one would be."""
     best = charset_normalizer.from_bytes(body).best()
-    if best is None:
-        return "utf-8"
-    canonical = codecs.lookup(best.encoding).name
-    return _SUPERSETS.get(canonical, canonical)
+    return (best and widened(best.encoding)) or "utf-8"
 
 
 def extract(body: bytes, content_type: str) -> PageText:

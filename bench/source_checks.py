@@ -1,13 +1,14 @@
 """Throughput of source checks end to end, against a bare fetch loop.
 
-    python bench/source_checks.py --n 5000 [--pool prefork --concurrency 4]
+    python bench/source_checks.py --n 5000 [--enqueue together|each] [--pool prefork --concurrency 4]
 
 Creates N sources on a local HTTP server, starts a real Celery worker on a
-queue of its own, asks for N checks through ``request_check`` (one committed
-transaction per source, as a saved claim would) and times until every check
-row is finished. Then fetches the same N URLs with a bare ``httpx.AsyncClient``
-loop (50 at a time), the ceiling for this machine, and prints both rates and
-their ratio.
+queue of its own, asks for N checks (``--enqueue together``: one
+``request_checks`` call, as the daily re-check does, which sends them in
+batches; ``each``: one ``request_check`` and committed transaction per
+source, as saved claims do) and times until every check row is finished.
+Then fetches the same N URLs with a bare ``httpx.AsyncClient`` loop (50 at a
+time), the ceiling for this machine, and prints both rates and their ratio.
 
 Runs against DATABASE_URL (default: a ``tracker_bench`` database, created and
 migrated if missing) and the Redis of REDIS_URL / CELERY_BROKER_URL.
@@ -167,18 +168,22 @@ def create_sources(urls):
     return Source.objects.bulk_create(sources, batch_size=1000)
 
 
-def run_checks(sources, timeout: float) -> float:
+def time_checks(sources, timeout: float, enqueue: str) -> float:
     """Ask for a check of every source and wait until all are finished; seconds taken."""
     from django.db import transaction
 
     from sources.models import SourceCheck
-    from sources.services import request_check
+    from sources.services import request_check, request_checks
 
     ids = [source.pk for source in sources]
     started = time.perf_counter()
-    for source in sources:
+    if enqueue == "together":
         with transaction.atomic():
-            request_check(source)
+            request_checks(ids)
+    else:
+        for source in sources:
+            with transaction.atomic():
+                request_check(source)
     finished = 0
     while finished < len(ids):
         if time.perf_counter() - started > timeout:
@@ -211,6 +216,13 @@ async def _bare_fetches(urls, concurrency: int) -> float:
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=5000, help="how many sources to check")
+    parser.add_argument(
+        "--enqueue",
+        choices=["together", "each"],
+        default="together",
+        help="together: one request_checks call, as the daily re-check asks (batches of SOURCE_CHECK_BATCH_SIZE "
+        "to a message); each: one request_check and transaction per source, as saved claims ask",
+    )
     parser.add_argument("--pool", default="prefork", help="Celery pool: prefork or threads")
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--conn-max-age", type=int, default=600, help="DATABASE_CONN_MAX_AGE of the worker")
@@ -230,14 +242,14 @@ def main():
     log_path = Path(media_root) / "worker.log"
     worker = start_worker(queue, args.pool, args.concurrency, log_path, args.conn_max_age)
     try:
-        check_seconds = run_checks(sources, args.timeout)
+        check_seconds = time_checks(sources, args.timeout, args.enqueue)
     finally:
         stop_worker(worker)
     bare_seconds = asyncio.run(_bare_fetches(urls, args.bare_concurrency))
     server.terminate()
 
     checks_rate, bare_rate = args.n / check_seconds, args.n / bare_seconds
-    print(f"pool={args.pool} concurrency={args.concurrency} conn_max_age={args.conn_max_age} n={args.n}")
+    print(f"enqueue={args.enqueue} pool={args.pool} concurrency={args.concurrency} n={args.n}")
     print(f"checks end to end: {check_seconds:.2f} s, {checks_rate:.0f} checks/s")
     print(f"bare httpx loop:   {bare_seconds:.2f} s, {bare_rate:.0f} fetches/s")
     print(f"ratio: {checks_rate / bare_rate:.2f}")

@@ -11,6 +11,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from .fetch import FetchResult
+from .models import SourceCheck
 
 
 def warc_bytes(url: str, result: FetchResult) -> bytes:
@@ -33,11 +34,14 @@ def warc_bytes(url: str, result: FetchResult) -> bytes:
     return buffer.getvalue()
 
 
-def archive(check, result: FetchResult) -> None:
-    """Store ``result`` as a WARC file on ``check`` (not yet saved)."""
-    data = warc_bytes(result.final_url or check.source.url, result)
-    check.warc_sha256 = hashlib.sha256(data).hexdigest()
-    check.warc.save(f"source-{check.source_id}-{check.warc_sha256[:16]}.warc.gz", ContentFile(data), save=False)
+def archive(source_id: int, url: str, result: FetchResult) -> tuple[str, str]:
+    """Store ``result``, fetched from ``url``, as a WARC file in the media
+    storage where check archives live; returns its name there and its SHA-256."""
+    data = warc_bytes(result.final_url or url, result)
+    digest = hashlib.sha256(data).hexdigest()
+    field = SourceCheck._meta.get_field("warc")
+    name = field.generate_filename(None, f"source-{source_id}-{digest[:16]}.warc.gz")
+    return field.storage.save(name, ContentFile(data)), digest
 
 
 def _reason_phrase(status: int | None) -> str:

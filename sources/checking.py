@@ -1,17 +1,27 @@
-"""Running one check of a source: claim the request, fetch, record, archive,
-judge the source's health and match the quotes of every claim linked to it.
+"""Running checks of sources: claim the requests, fetch the pages, record
+and archive what came back, judge each source's health, and match the
+quotes of every claim linked to it.
 
 A check answers one request (``Source.check_requested_at`` at the time it
 was asked for). The row for a request is unique, so a message delivered
 twice (a worker killed mid-check, the sweep re-sending a request) ends in one
 completed check: a finished row is never redone, and a row another worker
 started recently is left to it.
+
+Checks run in batches, as messages carry them (``sources.services`` puts up
+to ``SOURCE_CHECK_BATCH_SIZE`` requests in one): a batch's rows are claimed
+in one transaction and finished in another, so the database is visited
+twice per batch rather than twice per check, and its pages are fetched at
+once, one thread each, so that a slow outlet holds up no other page and a
+batch takes as long as its slowest page, which the fetch deadline bounds.
 """
 
 import hashlib
 import logging
 import random
-from datetime import timedelta
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -22,57 +32,92 @@ from claims.choices import QuoteMatch
 from claims.models import ClaimSource
 
 from .archive import archive
+from .bulk import update_fields
 from .choices import CheckOutcome, SourceHealth
-from .extract import extract
-from .fetch import FetchResult, fetch
+from .extract import PageText, extract
+from .fetch import FetchResult, fetch, tls_context
 from .matching import SearchablePage
 from .models import Source, SourceCheck
 
 logger = logging.getLogger(__name__)
 
-
-def run_check(source_id: int, requested_at) -> SourceCheck | None:
-    """Check the source for the request made at ``requested_at``; returns the
-    completed check, or ``None`` when there is nothing (left) to do."""
-    check = _claim_request(source_id, requested_at)
-    if check is None:
-        return None
-    try:
-        result = fetch(check.source.url)
-        _record(check, result)
-    except SoftTimeLimitExceeded:
-        # Past the task's soft limit (a slow page, a long extraction): record
-        # the check as timed out rather than leave its row open.
-        _record_overrun(check)
-    with transaction.atomic():
-        source = Source.objects.select_for_update().get(pk=source_id)
-        _judge(source, check)
-        check.save()
-        _update_source(source, check)
-        match_links(check)
-    return check
+# What a check records of its fetch, written when the check finishes.
+RECORDED_FIELDS = [
+    "outcome", "http_status", "final_url", "redirect_chain", "content_type", "latency_ms", "error", "bytes",
+    "sha256", "title", "text", "warc", "warc_sha256", "content_changed", "went_away", "finished_at",
+]  # fmt: skip
+SOURCE_STATE_FIELDS = ["health", "gone_at", "content_changed_at", "title", "latest_check", "next_check_at"]
+MATCH_FIELDS = ["quote_match", "figures_match", "matched_excerpt", "matched_check"]
+OVERRUN = FetchResult(outcome=CheckOutcome.TIMEOUT, error="The check ran past its time limit.")
 
 
-def _claim_request(source_id: int, requested_at) -> SourceCheck | None:
-    """The check row this worker will fill for the request, or ``None`` if
-    the request is done, superseded by a newer one, or under way elsewhere."""
+@dataclass(frozen=True)
+class Observation:
+    """What one fetch of a page brought back, ready to record on its check."""
+
+    result: FetchResult
+    page: PageText | None = None
+    sha256: str = ""
+    warc_name: str = ""
+    warc_sha256: str = ""
+
+
+def warm_up() -> None:
+    """Do the slow first-time work of a check once, before a worker's pool
+    forks: loading the CA bundle, and trafilatura's settings and word lists
+    on its first extraction (half a second). Otherwise each pool process pays
+    it on its first batch, with all the batch's threads racing to do it."""
+    tls_context()
+    extract(b"<html><body><article><p>Warm-up.</p></article></body></html>", "text/html")
+
+
+def run_checks(requests: list[tuple[int, datetime]]) -> list[SourceCheck]:
+    """Check the source of each ``(source_id, requested_at)`` request;
+    returns the completed checks, none for a request that is done,
+    superseded by a newer one, or under way elsewhere."""
+    checks = _claim_requests(requests)
+    if checks:
+        _observe(checks)
+        _finish(checks)
+    return checks
+
+
+def _claim_requests(requests) -> list[SourceCheck]:
+    """The check rows this worker will fill, one per request that is not
+    done, superseded by a newer one, or under way elsewhere."""
+    newest = {}
+    for source_id, requested_at in requests:
+        newest[source_id] = max(requested_at, newest.get(source_id, requested_at))
     now = timezone.now()
     with transaction.atomic():
-        source = Source.objects.select_for_update().filter(pk=source_id).first()
-        if source is None:
+        sources = _locked_sources(newest)
+        for source_id in newest.keys() - sources.keys():
             logger.info("Source %s no longer exists; nothing to check.", source_id)
-            return None
-        if source.check_requested_at and source.check_requested_at > requested_at:
-            return None  # a newer request will check the page; one fetch is enough
-        check = SourceCheck.objects.filter(source=source, requested_at=requested_at).first()
-        if check is None:
-            return SourceCheck.objects.create(source=source, requested_at=requested_at, started_at=now)
-        if check.finished_at is not None or check.started_at > now - check_lease():
-            return None
-        # Started long ago and never finished: its worker died. Start again.
-        check.started_at = now
-        check.save(update_fields=["started_at"])
-        return check
+        started = {
+            (check.source_id, check.requested_at): check
+            for check in SourceCheck.objects.filter(source_id__in=sources, requested_at__in=set(newest.values()))
+        }
+        new, abandoned = [], []
+        for source in sources.values():
+            requested_at = newest[source.pk]
+            if source.check_requested_at and source.check_requested_at > requested_at:
+                continue  # a newer request will check the page; one fetch is enough
+            check = started.get((source.pk, requested_at))
+            if check is None:
+                new.append(SourceCheck(source=source, requested_at=requested_at, started_at=now))
+            elif check.finished_at is None and check.started_at <= now - check_lease():
+                # Started long ago and never finished: its worker died. Start again.
+                check.source, check.started_at = source, now
+                abandoned.append(check)
+        SourceCheck.objects.bulk_create(new)
+        SourceCheck.objects.filter(pk__in=[check.pk for check in abandoned]).update(started_at=now)
+    return new + abandoned
+
+
+def _locked_sources(source_ids) -> dict[int, Source]:
+    """The sources, locked for this transaction in id order, so that two
+    workers locking overlapping batches cannot deadlock."""
+    return {source.pk: source for source in Source.objects.select_for_update().filter(pk__in=source_ids).order_by("pk")}
 
 
 def check_lease() -> timedelta:
@@ -81,7 +126,53 @@ def check_lease() -> timedelta:
     return timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
 
 
-def _record(check: SourceCheck, result: FetchResult) -> None:
+def _observe(checks: list[SourceCheck]) -> None:
+    """Fetch every check's page at once and record what came back."""
+    pool = ThreadPoolExecutor(max_workers=len(checks), thread_name_prefix="fetch")
+    running = {pool.submit(observe, check.source_id, check.source.url): check for check in checks}
+    try:
+        for future in as_completed(running):
+            _record(running[future], _observation_of(future, running[future]))
+    except SoftTimeLimitExceeded:
+        # Past the task's soft limit (a slow page, a long extraction): record
+        # the unfinished checks as timed out rather than leave their rows open.
+        for check in checks:
+            if check.finished_at is None:
+                _record(check, Observation(OVERRUN))
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _observation_of(future, check) -> Observation:
+    """The future's observation. Should our own side fail (a full disk, a
+    page that trips up a library), the check is recorded as failed, and
+    takes no other check of its batch down with it."""
+    try:
+        return future.result()
+    except Exception as exc:
+        logger.exception("The check of source %s failed on our side.", check.source_id)
+        error = f"The check failed on our side ({type(exc).__name__}); the worker's log has the details."
+        return Observation(FetchResult(outcome=CheckOutcome.CHECK_FAILED, error=error))
+
+
+def observe(source_id: int, url: str) -> Observation:
+    """Fetch ``url`` and, if a page came back, hash, read and archive it.
+    Runs in a fetch thread: it touches no database and no check row."""
+    result = fetch(url)
+    if result.outcome not in CheckOutcome.successes():
+        return Observation(result)
+    warc_name, warc_sha256 = archive(source_id, url, result)
+    return Observation(
+        result,
+        page=extract(result.body, result.content_type),
+        sha256=hashlib.sha256(result.body).hexdigest(),
+        warc_name=warc_name,
+        warc_sha256=warc_sha256,
+    )
+
+
+def _record(check: SourceCheck, observation: Observation) -> None:
+    result, page = observation.result, observation.page
     check.outcome = result.outcome
     check.http_status = result.http_status
     check.final_url = result.final_url[:2000]
@@ -89,40 +180,49 @@ def _record(check: SourceCheck, result: FetchResult) -> None:
     check.content_type = result.content_type[:200]
     check.latency_ms = result.latency_ms
     check.error = result.error
-    if result.outcome in CheckOutcome.successes():
-        check.bytes = len(result.body)
-        check.sha256 = hashlib.sha256(result.body).hexdigest()
-        page = extract(result.body, result.content_type)
-        check.title, check.text = page.title, page.text
-        archive(check, result)
+    check.bytes = len(result.body) if page else None
+    check.sha256 = observation.sha256
+    check.title, check.text = (page.title, page.text) if page else ("", "")
+    check.warc, check.warc_sha256 = observation.warc_name, observation.warc_sha256
     check.finished_at = timezone.now()
 
 
-def _record_overrun(check: SourceCheck) -> None:
-    check.outcome = CheckOutcome.TIMEOUT
-    check.error = "The check ran past its time limit."
-    check.bytes, check.sha256, check.title, check.text, check.warc = None, "", "", "", ""
-    check.finished_at = timezone.now()
+def _finish(checks: list[SourceCheck]) -> None:
+    """Write the checks, their sources' new state and every linked claim's
+    matches, in one transaction."""
+    with transaction.atomic():
+        sources = _locked_sources([check.source_id for check in checks])
+        previous_good = _last_good_checks([source for source in sources.values() if source.latest_check_id])
+        for check in checks:
+            check.source = sources[check.source_id]
+            _judge(check, previous_good.get(check.source_id))
+            _update_source(check.source, check)
+        update_fields(checks, RECORDED_FIELDS)
+        update_fields(list(sources.values()), SOURCE_STATE_FIELDS)
+        match_links(checks)
 
 
-def _judge(source: Source, check: SourceCheck) -> None:
+def _last_good_checks(sources) -> dict[int, SourceCheck]:
+    """Each source's last good check recorded so far (sources never checked
+    before have none, and are not looked up)."""
+    if not sources:
+        return {}
+    good = (
+        SourceCheck.objects.filter(source__in=sources, outcome__in=CheckOutcome.successes())
+        .order_by("source_id", "-finished_at")
+        .distinct("source_id")
+        .only("source_id", "text")
+    )
+    return {check.source_id: check for check in good}
+
+
+def _judge(check: SourceCheck, previous_good: SourceCheck | None) -> None:
     """Compare ``check`` with the source's last good check: did the text
     change, did a page that was there go away?"""
-    # A source never checked before has no good check to compare with.
-    previous_good = (
-        None
-        if source.latest_check_id is None
-        else SourceCheck.objects.filter(
-            source=source, outcome__in=CheckOutcome.successes(), finished_at__lt=check.finished_at
-        )
-        .exclude(pk=check.pk)
-        .order_by("-finished_at")
-        .first()
-    )
     if check.is_success:
         check.content_changed = previous_good is not None and previous_good.text != check.text
     elif check.outcome in CheckOutcome.disappearances():
-        check.went_away = previous_good is not None and source.health != SourceHealth.GONE
+        check.went_away = previous_good is not None and check.source.health != SourceHealth.GONE
 
 
 def _update_source(source: Source, check: SourceCheck) -> None:
@@ -140,7 +240,6 @@ def _update_source(source: Source, check: SourceCheck) -> None:
         source.health = SourceHealth.FAILED
     source.latest_check = check
     source.next_check_at = next_check_time(source, check.finished_at)
-    source.save(update_fields=["health", "gone_at", "content_changed_at", "title", "latest_check", "next_check_at"])
 
 
 def next_check_time(source: Source, after):
@@ -152,33 +251,41 @@ def next_check_time(source: Source, after):
     return after + interval + timedelta(seconds=random.uniform(-jitter, jitter))
 
 
-def match_links(check: SourceCheck) -> None:
-    """Record, on every live link of the check's source, whether the page
+def match_links(checks: list[SourceCheck]) -> None:
+    """Record, on every live link of the checks' sources, whether the page
     carries the quoted passage and the claim's figures."""
+    check_of_source = {check.source_id: check for check in checks}
     links = list(
-        ClaimSource.objects.filter(source_id=check.source_id, withdrawn_at__isnull=True)
+        ClaimSource.objects.filter(source_id__in=check_of_source, withdrawn_at__isnull=True)
         .select_related("claim")
         .prefetch_related("claim__casualty_figures")
     )
-    page = SearchablePage(check.text) if check.is_success and links else None
+    pages = {}
     for link in links:
-        quote, figures = QuoteMatch.NOT_APPLICABLE, QuoteMatch.NOT_APPLICABLE
-        excerpt = ""
-        numbers = sorted(
-            {n for figure in link.claim.casualty_figures.all() for n in (figure.low, figure.high) if n is not None}
-        )
-        if not check.is_success:
-            quote = QuoteMatch.SOURCE_UNAVAILABLE if link.quoted_passage else quote
-            figures = QuoteMatch.SOURCE_UNAVAILABLE if numbers else figures
-        else:
-            if link.quoted_passage:
-                found = page.find_quote(link.quoted_passage)
-                quote = QuoteMatch.FOUND if found.found else QuoteMatch.NOT_FOUND
-                excerpt = found.excerpt
-            if numbers:
-                found = page.find_figures(numbers)
-                figures = QuoteMatch.FOUND if found.found else QuoteMatch.NOT_FOUND
-                excerpt = excerpt or found.excerpt
-        link.quote_match, link.figures_match, link.matched_excerpt = quote, figures, excerpt
-        link.matched_check = check
-        link.save(update_fields=["quote_match", "figures_match", "matched_excerpt", "matched_check"])
+        check = check_of_source[link.source_id]
+        if check.is_success and check.pk not in pages:
+            pages[check.pk] = SearchablePage(check.text)
+        _match(link, check, pages.get(check.pk))
+    update_fields(links, MATCH_FIELDS)
+
+
+def _match(link: ClaimSource, check: SourceCheck, page: SearchablePage | None) -> None:
+    quote, figures = QuoteMatch.NOT_APPLICABLE, QuoteMatch.NOT_APPLICABLE
+    excerpt = ""
+    numbers = sorted(
+        {n for figure in link.claim.casualty_figures.all() for n in (figure.low, figure.high) if n is not None}
+    )
+    if page is None:
+        quote = QuoteMatch.SOURCE_UNAVAILABLE if link.quoted_passage else quote
+        figures = QuoteMatch.SOURCE_UNAVAILABLE if numbers else figures
+    else:
+        if link.quoted_passage:
+            found = page.find_quote(link.quoted_passage)
+            quote = QuoteMatch.FOUND if found.found else QuoteMatch.NOT_FOUND
+            excerpt = found.excerpt
+        if numbers:
+            found = page.find_figures(numbers)
+            figures = QuoteMatch.FOUND if found.found else QuoteMatch.NOT_FOUND
+            excerpt = excerpt or found.excerpt
+    link.quote_match, link.figures_match, link.matched_excerpt = quote, figures, excerpt
+    link.matched_check = check

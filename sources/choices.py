@@ -32,6 +32,7 @@ class CheckOutcome(models.TextChoices):
     TLS_ERROR = "tls_error", _("TLS error")
     CONNECTION_ERROR = "connection_error", _("Connection error")
     TOO_MANY_REDIRECTS = "too_many_redirects", _("Too many redirects")
+    CHECK_FAILED = "check_failed", _("Failed on our side")
 
     @classmethod
     def successes(cls):

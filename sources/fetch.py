@@ -137,7 +137,7 @@ def _follow(url, limits, result, *, deadline):
     headers = {"User-Agent": limits.user_agent, "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.1"}
     # trust_env=False: a proxy from the environment would connect by name and undo the address pinning.
     with (
-        httpx.Client(follow_redirects=False, trust_env=False, headers=headers, verify=_tls_context()) as client,
+        httpx.Client(follow_redirects=False, trust_env=False, headers=headers, verify=tls_context()) as client,
         _transport_errors(),
     ):
         while True:
@@ -157,7 +157,7 @@ def _follow(url, limits, result, *, deadline):
 
 
 @functools.cache
-def _tls_context() -> ssl.SSLContext:
+def tls_context() -> ssl.SSLContext:
     """httpx's default TLS settings (certifi's roots, hostname checks), built
     once per process: loading the CA bundle for every fetch cost more than
     the whole fetch of a nearby page. A context is safe to share between clients."""

@@ -4,12 +4,13 @@ completed, and asking for the scheduled re-checks that have come due."""
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from .checking import check_lease
 from .models import Source, SourceCheck
-from .services import publish_check, request_check
+from .services import publish_checks, request_checks
 
 
 def lost_requests(now=None):
@@ -30,16 +31,14 @@ def lost_requests(now=None):
 def resend_lost_requests() -> int:
     """Queue again every lost request (same request time, so a check that
     completes meanwhile is not repeated). Returns how many were sent."""
-    sent = 0
-    for source_id, requested_at in lost_requests().values_list("pk", "check_requested_at").iterator():
-        sent += publish_check(source_id, requested_at)
-    return sent
+    return publish_checks(list(lost_requests().values_list("pk", "check_requested_at")))
 
 
+@transaction.atomic
 def queue_due_checks() -> int:
     """Ask for a check of every source whose re-check time has come."""
-    due = list(Source.objects.due_for_check(timezone.now()).only("pk")[: settings.SOURCE_RECHECK_BATCH])
-    for source in due:
-        Source.objects.filter(pk=source.pk).update(next_check_at=None)
-        request_check(source)
+    due = Source.objects.due_for_check(timezone.now()).values_list("pk", flat=True)
+    due = list(due[: settings.SOURCE_RECHECK_BATCH])
+    Source.objects.filter(pk__in=due).update(next_check_at=None)
+    request_checks(due)
     return len(due)

@@ -1,13 +1,14 @@
 """Creating sources and asking for their checks.
 
-``request_check`` is the one way to ask for a check: it records the request
-on the source first, then publishes the task once the transaction commits.
+``request_checks`` (``request_check`` for one source) is the one way to ask
+for a check: it records the request on the source first, then publishes it
+once the transaction commits.
 If publishing fails (the broker is down), the request stays recorded and the
 sweep in ``sources.tasks`` sends it again, so no check is lost.
 """
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -44,11 +45,20 @@ def outlet_for_domain(url: str) -> Outlet | None:
 
 
 def request_check(source: Source) -> bool:
-    """Ask for ``source`` to be checked, after the current transaction commits.
+    """Ask for ``source`` to be checked (see ``request_checks``); returns
+    whether a new request was made."""
+    requested = request_checks([source.pk])
+    source.refresh_from_db(fields=["check_requested_at"])
+    return bool(requested)
+
+
+def request_checks(source_ids) -> list[int]:
+    """Ask for a check of each of these sources, published once the current
+    transaction commits; returns the ids of the sources asked for.
 
     A request still waiting for its check, made within the sweep's grace
     period, is not doubled: the check it brings matches every link of the
-    source when it finishes. Returns whether a new request was made.
+    source when it finishes.
     """
     requested_at = timezone.now()
     grace = timedelta(seconds=settings.SOURCE_CHECK_SWEEP_GRACE)
@@ -58,23 +68,37 @@ def request_check(source: Source) -> bool:
     no_pending_request = (
         Q(check_requested_at__isnull=True) | Q(check_requested_at__lte=requested_at - grace) | Exists(completed)
     )
-    # One conditional UPDATE, so two people asking at once make one request.
-    if not Source.objects.filter(no_pending_request, pk=source.pk).update(check_requested_at=requested_at):
-        source.refresh_from_db(fields=["check_requested_at"])
-        return False
-    source.check_requested_at = requested_at
-    transaction.on_commit(lambda: publish_check(source.pk, requested_at))
-    return True
+    with transaction.atomic():
+        # Locked rows are judged again once their lock is released, so two
+        # people asking at once make one request.
+        ids = list(
+            Source.objects.select_for_update()
+            .filter(no_pending_request, pk__in=source_ids)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        Source.objects.filter(pk__in=ids).update(check_requested_at=requested_at)
+    if ids:
+        transaction.on_commit(lambda: publish_checks([(pk, requested_at) for pk in ids]))
+    return ids
 
 
-def publish_check(source_id: int, requested_at) -> bool:
-    """Send the check task to the broker; ``False`` (and a log line) if the
-    broker cannot be reached, in which case the sweep will send it later."""
-    from .tasks import check_source
+def publish_checks(requests: list[tuple[int, datetime]]) -> int:
+    """Send ``(source_id, requested_at)`` requests to the broker,
+    ``SOURCE_CHECK_BATCH_SIZE`` to a message; returns how many were sent.
+    When a message cannot be sent (the broker is down) the rest are not
+    tried, so a dead broker costs one timeout; every unsent request is left
+    to the sweep, which sends it again."""
+    from .tasks import check_sources
 
-    try:
-        check_source.apply_async(args=[source_id, requested_at.isoformat()])
-    except Exception:  # the broker being down must not fail the user's save
-        logger.warning("Could not queue a check of source %s; the sweep will retry.", source_id, exc_info=True)
-        return False
-    return True
+    size = settings.SOURCE_CHECK_BATCH_SIZE
+    sent = 0
+    for start in range(0, len(requests), size):
+        batch = [[source_id, requested_at.isoformat()] for source_id, requested_at in requests[start : start + size]]
+        try:
+            check_sources.apply_async(args=[batch])
+        except Exception:  # the broker being down must not fail the user's save
+            logger.warning("Could not queue %d check(s); the sweep will retry.", len(requests) - sent, exc_info=True)
+            break
+        sent += len(batch)
+    return sent

@@ -4,13 +4,14 @@
 from celery import shared_task
 from django.utils.dateparse import parse_datetime
 
-from .checking import run_check
+from .checking import run_checks
 from .scheduling import queue_due_checks, resend_lost_requests
 
 
-@shared_task(name="sources.check_source")
-def check_source(source_id: int, requested_at: str) -> None:
-    run_check(source_id, parse_datetime(requested_at))
+@shared_task(name="sources.check_sources")
+def check_sources(requests: list) -> None:
+    """Check the sources of a batch of ``[source_id, requested_at]`` requests."""
+    run_checks([(source_id, parse_datetime(requested_at)) for source_id, requested_at in requests])
 
 
 @shared_task(name="sources.sweep_check_requests")

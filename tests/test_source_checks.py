@@ -2,22 +2,29 @@
 what a check records, how the source's health follows, quote matching per
 link, archiving, and that one request yields one completed check."""
 
+import base64
 import gzip
 import hashlib
 import io
+import json
+import time
+import uuid
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from warcio.archiveiterator import ArchiveIterator
 
 from claims.choices import BoundQualifier, CasualtyCategory, ClaimKind, Language, QuoteMatch
 from claims.services import SourceLinkData
-from sources.checking import run_check
+from sources.checking import run_checks
 from sources.choices import CheckOutcome, SourceHealth
 from sources.models import Source, SourceCheck
 from sources.scheduling import lost_requests, queue_due_checks
-from sources.services import request_check
+from sources.services import request_check, request_checks
+from tracker.celery import app
 
 pytestmark = pytest.mark.django_db
 
@@ -55,11 +62,17 @@ def linked_claim(claim_factory, loopback_server):
     return make
 
 
+def check_one(source_id, requested_at):
+    """Run one request as a worker would; its completed check, or ``None``."""
+    checks = run_checks([(source_id, requested_at)])
+    return checks[0] if checks else None
+
+
 def check_now(source):
     """Ask for a check and run it as the worker would."""
     request_check(source)
     source.refresh_from_db()
-    return run_check(source.pk, source.check_requested_at)
+    return check_one(source.pk, source.check_requested_at)
 
 
 def test_a_normal_page_is_recorded_archived_and_its_quote_found(linked_claim, loopback_server, allow_loopback):
@@ -199,8 +212,8 @@ def test_one_request_yields_one_completed_check(linked_claim, loopback_server, a
     request_check(source)
     source.refresh_from_db()
 
-    first = run_check(source.pk, source.check_requested_at)
-    again = run_check(source.pk, source.check_requested_at)
+    first = check_one(source.pk, source.check_requested_at)
+    again = check_one(source.pk, source.check_requested_at)
 
     assert first is not None
     assert again is None
@@ -214,7 +227,7 @@ def test_a_check_under_way_elsewhere_is_not_duplicated(linked_claim, loopback_se
     source.refresh_from_db()
     SourceCheck.objects.create(source=source, requested_at=source.check_requested_at, started_at=timezone.now())
 
-    assert run_check(source.pk, source.check_requested_at) is None
+    assert check_one(source.pk, source.check_requested_at) is None
     assert loopback_server.total_hits == 0
 
 
@@ -226,7 +239,7 @@ def test_a_check_abandoned_by_a_dead_worker_is_run_again(linked_claim, loopback_
     long_ago = timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 1)
     SourceCheck.objects.create(source=source, requested_at=source.check_requested_at, started_at=long_ago)
 
-    check = run_check(source.pk, source.check_requested_at)
+    check = check_one(source.pk, source.check_requested_at)
 
     assert check is not None and check.outcome == CheckOutcome.OK
     assert SourceCheck.objects.filter(source=source).count() == 1
@@ -235,7 +248,7 @@ def test_a_check_abandoned_by_a_dead_worker_is_run_again(linked_claim, loopback_
 def test_an_older_request_gives_way_to_a_newer_one(linked_claim, loopback_server, allow_loopback):
     source = linked_claim().source_links.get().source
     older = timezone.now() - timedelta(minutes=1)
-    assert run_check(source.pk, older) is None
+    assert check_one(source.pk, older) is None
     assert loopback_server.total_hits == 0
 
 
@@ -268,7 +281,7 @@ def test_a_check_already_asked_for_is_not_asked_for_twice(linked_claim, loopback
     assert request_check(source) is False  # the link's request is still waiting
     assert Source.objects.get(pk=source.pk).check_requested_at == first_request
 
-    run_check(source.pk, first_request)
+    check_one(source.pk, first_request)
     assert request_check(source) is True  # answered: a new check may be asked for
 
 
@@ -282,7 +295,7 @@ def test_due_sources_are_asked_for_again(linked_claim, loopback_server, allow_lo
     loopback_server.route("/article", body=page(QUOTE))
     source = linked_claim().source_links.get().source
     source.refresh_from_db()
-    run_check(source.pk, source.check_requested_at)
+    check_one(source.pk, source.check_requested_at)
     Source.objects.filter(pk=source.pk).update(next_check_at=timezone.now() - timedelta(seconds=1))
     before = Source.objects.get(pk=source.pk).check_requested_at
 
@@ -362,3 +375,127 @@ def test_an_unchanged_page_checked_day_after_day_stays_unchanged(linked_claim, l
     assert link.source.health == SourceHealth.OK
     link.refresh_from_db()
     assert link.quote_match == QuoteMatch.FOUND
+
+
+# --- batches: the way the worker runs checks ------------------------------------
+
+
+def requested(sources):
+    """Ask for a check of every source at once; their requests."""
+    request_checks([source.pk for source in sources])
+    return [(source.pk, Source.objects.get(pk=source.pk).check_requested_at) for source in sources]
+
+
+def linked_sources(linked_claim, loopback_server, count, prefix="/batch", **route):
+    """``count`` sources, each a page on the loopback server quoted by a claim."""
+    sources = []
+    for n in range(count):
+        loopback_server.route(f"{prefix}-{n}", body=page(QUOTE), **route)
+        sources.append(linked_claim(path=f"{prefix}-{n}").source_links.get().source)
+    return sources
+
+
+def test_every_request_of_a_batch_is_checked_and_matched(linked_claim, loopback_server, allow_loopback):
+    sources = linked_sources(linked_claim, loopback_server, 4)
+
+    checks = run_checks(requested(sources))
+
+    assert sorted(check.source_id for check in checks) == sorted(source.pk for source in sources)
+    for source in sources:
+        source.refresh_from_db()
+        assert source.health == SourceHealth.OK
+        assert source.latest_check.outcome == CheckOutcome.OK
+        link = source.claim_links.get()
+        assert (link.quote_match, link.matched_check_id) == (QuoteMatch.FOUND, source.latest_check_id)
+
+
+def test_a_batch_costs_the_same_queries_whatever_its_size(linked_claim, loopback_server, allow_loopback):
+    def queries_for(count):
+        """Queries of a first check of ``count`` sources, then of their re-check."""
+        sources = linked_sources(linked_claim, loopback_server, count, prefix=f"/of-{count}")
+        counts = []
+        for _round in ("first", "again"):
+            batch = requested(sources)
+            with CaptureQueriesContext(connection) as queries:
+                assert len(run_checks(batch)) == count
+            counts.append(len(queries))
+        return counts
+
+    assert queries_for(2) == queries_for(12)
+
+
+def test_a_slow_page_holds_up_no_other_page_of_its_batch(linked_claim, loopback_server, allow_loopback):
+    # One after another these pages would take 5 s; fetched at once, about 1 s.
+    batch = requested(linked_sources(linked_claim, loopback_server, 5, delay=1.0))
+
+    started = time.monotonic()
+    checks = run_checks(batch)
+
+    assert time.monotonic() - started < 3.0
+    assert [check.outcome for check in checks] == [CheckOutcome.OK] * 5
+
+
+def test_a_batch_checks_only_what_is_still_to_do(linked_claim, loopback_server, allow_loopback):
+    done, waiting, superseded = linked_sources(linked_claim, loopback_server, 3)
+    batch = requested([done, waiting, superseded])
+    run_checks(batch[:1])  # ``done`` answered by an earlier batch
+    older = superseded.check_requested_at - timedelta(minutes=1)
+
+    checks = run_checks([batch[0], batch[1], (superseded.pk, older), (superseded.pk, older)])
+
+    assert [check.source_id for check in checks] == [waiting.pk]
+    assert SourceCheck.objects.filter(source=done).count() == 1
+    assert not SourceCheck.objects.filter(source=superseded).exists()
+    assert loopback_server.hits["/batch-0"] == 1
+
+
+@pytest.fixture
+def queued_messages():
+    """Publish to a Redis queue of the test's own; call the result for the
+    argument lists of the messages that reached it."""
+    queue = f"batches-{uuid.uuid4().hex}"
+    previous, app.conf.task_default_queue = app.conf.task_default_queue, queue
+
+    def messages():
+        with app.connection_for_write() as conn:
+            raw = conn.default_channel.client.lrange(queue, 0, -1)
+        return [json.loads(base64.b64decode(json.loads(item)["body"]))[0] for item in raw]
+
+    yield messages
+    app.conf.task_default_queue = previous
+    with app.connection_for_write() as conn:
+        conn.default_channel.queue_delete(queue)
+
+
+def test_requests_made_together_travel_in_batches(queued_messages, settings, django_capture_on_commit_callbacks):
+    settings.SOURCE_CHECK_BATCH_SIZE = 20
+    sources = Source.objects.bulk_create(Source(url=f"https://example.org/report/{n}") for n in range(45))
+    ids = [source.pk for source in sources]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sorted(request_checks(ids)) == ids
+    with django_capture_on_commit_callbacks(execute=True):
+        assert request_checks(ids) == []  # still waiting: not asked for twice
+
+    messages = queued_messages()
+    assert sorted(len(args[0]) for args in messages) == [5, 20, 20]
+    assert sorted(source_id for args in messages for source_id, _at in args[0]) == ids
+    requested_at = {source.check_requested_at.isoformat() for source in Source.objects.filter(pk__in=ids)}
+    assert {at for args in messages for _id, at in args[0]} == requested_at
+
+
+def test_a_check_that_fails_on_our_side_fails_alone(linked_claim, loopback_server, allow_loopback, settings, tmp_path):
+    readable, missing = linked_sources(linked_claim, loopback_server, 2)
+    loopback_server.route("/batch-1", status=404, body=b"no such page")
+    not_a_folder = tmp_path / "not-a-folder"
+    not_a_folder.write_text("")
+    settings.MEDIA_ROOT = not_a_folder / "media"  # a page that came back cannot be archived
+
+    checks = {check.source_id: check for check in run_checks(requested([readable, missing]))}
+
+    assert checks[readable.pk].outcome == CheckOutcome.CHECK_FAILED
+    assert "on our side" in checks[readable.pk].error
+    assert checks[missing.pk].outcome == CheckOutcome.NOT_FOUND
+    readable.refresh_from_db()
+    assert readable.health == SourceHealth.FAILED
+    assert readable.claim_links.get().quote_match == QuoteMatch.SOURCE_UNAVAILABLE

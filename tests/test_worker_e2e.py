@@ -7,10 +7,12 @@ import socket
 import time
 
 import pytest
+from django.db import transaction
 
 from claims.services import SourceLinkData
 from sources.models import Source, SourceCheck
 from sources.scheduling import resend_lost_requests
+from sources.services import get_or_create_source, request_checks
 from tests.celery_worker import VISIBILITY_TIMEOUT, use_broker
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -70,32 +72,54 @@ def test_a_check_past_the_soft_time_limit_is_recorded_as_timed_out(
     assert source.health == "failed"
 
 
-def test_a_worker_killed_mid_check_still_ends_in_one_completed_check(
-    celery_worker_process, claim_factory, loopback_server
-):
+def test_sources_asked_for_together_are_each_checked_once(celery_worker_process, loopback_server):
+    paths = [f"/report-{n}" for n in range(5)]
+    for path in paths:
+        loopback_server.route(path, body=PAGE % QUOTE.encode())
+    sources = [get_or_create_source(loopback_server.url(path))[0] for path in paths]
+
+    with transaction.atomic():
+        request_checks([source.pk for source in sources])
+
+    assert wait_for(lambda: SourceCheck.objects.filter(source__in=sources, finished_at__isnull=False).count() == 5)
+    assert [loopback_server.hits[path] for path in paths] == [1] * 5
+    assert {check.outcome for check in SourceCheck.objects.filter(source__in=sources)} == {"ok"}
+
+
+def test_a_worker_killed_mid_check_still_ends_in_one_completed_check(celery_worker_process, loopback_server):
+    # One batch: a slow page and two quick ones, so the worker dies with some
+    # of its pages fetched and none of its checks recorded.
     loopback_server.route("/slow", body=PAGE % QUOTE.encode(), delay=3.0)
-    source = submit_with_source(claim_factory, loopback_server.url("/slow"))
-    requested_at = Source.objects.get(pk=source.pk).check_requested_at
+    paths = ["/slow", "/quick-1", "/quick-2"]
+    for path in paths[1:]:
+        loopback_server.route(path, body=PAGE % QUOTE.encode())
+    sources = [get_or_create_source(loopback_server.url(path))[0] for path in paths]
+    with transaction.atomic():
+        request_checks([source.pk for source in sources])
+    requests = dict(Source.objects.filter(pk__in=[s.pk for s in sources]).values_list("pk", "check_requested_at"))
     assert wait_for(lambda: loopback_server.hits["/slow"] == 1, timeout=20), "the worker never started the check"
     killed_at = time.monotonic()
 
     celery_worker_process.kill()  # SIGKILL to the main process and its prefork children
     loopback_server.route("/slow", body=PAGE % QUOTE.encode())  # answers at once from now on
-    started = SourceCheck.objects.get(source=source, requested_at=requested_at)
-    assert started.finished_at is None
+    assert SourceCheck.objects.filter(source__in=sources, finished_at__isnull=True).count() == 3
 
     # Path back: Redis redelivery. The killed worker never acknowledged the
     # message; a worker starting after the visibility timeout puts it back on
-    # the queue, and since the check's lease (the task's hard time limit,
+    # the queue, and since the checks' lease (the task's hard time limit,
     # shorter than the visibility timeout) has run out, the new worker claims
-    # the started row again and completes it.
+    # the started rows again and completes them.
     time.sleep(max(0.0, VISIBILITY_TIMEOUT + 1 - (time.monotonic() - killed_at)))
     celery_worker_process.start()
 
-    assert wait_for(lambda: finished_checks(source).exists()), "the redelivered message was never checked"
+    assert wait_for(lambda: not SourceCheck.objects.filter(source__in=sources, finished_at__isnull=True).exists()), (
+        "the redelivered message was never checked"
+    )
     time.sleep(1)  # room for a (wrong) second completion to show up
-    assert finished_checks(source).filter(requested_at=requested_at).count() == 1
-    assert SourceCheck.objects.filter(source=source).count() == 1
+    for source in sources:
+        assert list(SourceCheck.objects.filter(source=source).values_list("requested_at", flat=True)) == [
+            requests[source.pk]
+        ]
     assert loopback_server.hits["/slow"] == 2
 
 

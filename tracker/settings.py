@@ -192,6 +192,8 @@ CELERY_BEAT_SCHEDULE = {
 # Re-checks: every source daily by default (with jitter), in batches.
 SOURCE_RECHECK_INTERVAL = env_int("SOURCE_RECHECK_INTERVAL_SECONDS", 24 * 3600)
 SOURCE_RECHECK_BATCH = env_int("SOURCE_RECHECK_BATCH", 5000)
+# Requests sent to a worker in one message, checked together (sources/checking.py).
+SOURCE_CHECK_BATCH_SIZE = env_int("SOURCE_CHECK_BATCH_SIZE", 20)
 # A check request older than this with no completed check is sent again.
 SOURCE_CHECK_SWEEP_GRACE = env_int("SOURCE_CHECK_SWEEP_GRACE_SECONDS", 120)
 if CELERY_BROKER_URL.startswith("filesystem://"):

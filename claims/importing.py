@@ -28,6 +28,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from sources.normalize import normalize_url
+from sources.services import checks_sent_together
 
 from .choices import CasualtyCategory, Population, SourceRole
 from .models import Actor, CasualtyFigure, Claim, Event
@@ -308,7 +309,8 @@ def import_claims(user, rows: list[ImportRow]) -> ImportReport:
     the others.
     """
     require(user, Action.IMPORT_CLAIMS)
-    return ImportReport([_import_row(user, row) for row in rows])
+    with checks_sent_together():
+        return ImportReport([_import_row(user, row) for row in rows])
 
 
 def parse_file(name: str, file) -> list[ImportRow]:

@@ -161,10 +161,11 @@ def observe(source_id: int, url: str) -> Observation:
     result = fetch(url)
     if result.outcome not in CheckOutcome.successes():
         return Observation(result)
-    warc_name, warc_sha256 = archive(source_id, url, result)
+    page = extract(result.body, result.content_type)
+    warc_name, warc_sha256 = archive(source_id, url, result)  # last, so a failure before leaves no stray file
     return Observation(
         result,
-        page=extract(result.body, result.content_type),
+        page=page,
         sha256=hashlib.sha256(result.body).hexdigest(),
         warc_name=warc_name,
         warc_sha256=warc_sha256,

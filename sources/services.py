@@ -8,6 +8,8 @@ sweep in ``sources.tasks`` sends it again, so no check is lost.
 """
 
 import logging
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -79,8 +81,36 @@ def request_checks(source_ids) -> list[int]:
         )
         Source.objects.filter(pk__in=ids).update(check_requested_at=requested_at)
     if ids:
-        transaction.on_commit(lambda: publish_checks([(pk, requested_at) for pk in ids]))
+        transaction.on_commit(lambda: _send([(pk, requested_at) for pk in ids]))
     return ids
+
+
+# The requests collected by the innermost ``checks_sent_together`` block, if any.
+_collected_requests: ContextVar[list | None] = ContextVar("collected_check_requests", default=None)
+
+
+@contextmanager
+def checks_sent_together():
+    """Within this block, committed check requests are collected instead of
+    sent one transaction at a time, and sent in batches when it ends: an
+    import saves each claim in a transaction of its own, and its hundreds of
+    sources would otherwise travel a message each. Requests are recorded on
+    their sources all along, so a block that dies leaves them to the sweep."""
+    collected = []
+    token = _collected_requests.set(collected)
+    try:
+        yield
+    finally:
+        _collected_requests.reset(token)
+        publish_checks(collected)
+
+
+def _send(requests) -> None:
+    collected = _collected_requests.get()
+    if collected is None:
+        publish_checks(requests)
+    else:
+        collected.extend(requests)
 
 
 def publish_checks(requests: list[tuple[int, datetime]]) -> int:

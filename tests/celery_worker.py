@@ -10,7 +10,9 @@ The worker runs in a session (process group) of its own, so ``kill`` reaches
 the prefork children too, as a machine losing power would.
 """
 
+import base64
 import contextlib
+import json
 import os
 import signal
 import subprocess
@@ -147,6 +149,23 @@ def celery_worker_process(transactional_db, settings, tmp_path):
         app.conf.task_default_queue = previous_queue
         _delete_queue(queue)
         print(f"--- Celery worker log ({worker.log_path}) ---\n{worker.log()}")
+
+
+@pytest.fixture
+def queued_messages():
+    """Publish to a Redis queue of the test's own; call the result for the
+    argument lists of the messages that reached it."""
+    queue = f"messages-{uuid.uuid4().hex}"
+    previous, app.conf.task_default_queue = app.conf.task_default_queue, queue
+
+    def messages():
+        with app.connection_for_write() as conn:
+            raw = conn.default_channel.client.lrange(queue, 0, -1)
+        return [json.loads(base64.b64decode(json.loads(item)["body"]))[0] for item in raw]
+
+    yield messages
+    app.conf.task_default_queue = previous
+    _delete_queue(queue)
 
 
 @pytest.fixture(scope="session", autouse=True)

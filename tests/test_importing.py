@@ -204,3 +204,24 @@ def test_import_page_reports_an_unreadable_file(client, editor):
 def test_import_page_is_for_editors_only(client, reviewer):
     client.force_login(reviewer)
     assert client.get(reverse("claims:import")).status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_imports_sources_are_sent_for_checking_in_batches(editor, queued_messages, settings):
+    settings.SOURCE_CHECK_BATCH_SIZE = 20
+    rows = parse_csv(
+        csv_file(
+            *(
+                f"Shelling reported in village {n},en,statement,,,,,,,,,,,https://example.org/report/{n},"
+                for n in range(45)
+            )
+        )
+    )
+
+    report = import_claims(editor, rows)
+
+    assert len(report.imported) == 45
+    messages = queued_messages()
+    assert sorted(len(args[0]) for args in messages) == [5, 20, 20]
+    sources = Source.objects.filter(claim_links__claim__in=[result.claim for result in report.imported])
+    assert sorted(source_id for args in messages for source_id, _at in args[0]) == sorted(s.pk for s in sources)

@@ -2,13 +2,10 @@
 what a check records, how the source's health follows, quote matching per
 link, archiving, and that one request yields one completed check."""
 
-import base64
 import gzip
 import hashlib
 import io
-import json
 import time
-import uuid
 from datetime import timedelta
 
 import pytest
@@ -24,7 +21,6 @@ from sources.choices import CheckOutcome, SourceHealth
 from sources.models import Source, SourceCheck
 from sources.scheduling import lost_requests, queue_due_checks
 from sources.services import request_check, request_checks
-from tracker.celery import app
 
 pytestmark = pytest.mark.django_db
 
@@ -447,24 +443,6 @@ def test_a_batch_checks_only_what_is_still_to_do(linked_claim, loopback_server, 
     assert SourceCheck.objects.filter(source=done).count() == 1
     assert not SourceCheck.objects.filter(source=superseded).exists()
     assert loopback_server.hits["/batch-0"] == 1
-
-
-@pytest.fixture
-def queued_messages():
-    """Publish to a Redis queue of the test's own; call the result for the
-    argument lists of the messages that reached it."""
-    queue = f"batches-{uuid.uuid4().hex}"
-    previous, app.conf.task_default_queue = app.conf.task_default_queue, queue
-
-    def messages():
-        with app.connection_for_write() as conn:
-            raw = conn.default_channel.client.lrange(queue, 0, -1)
-        return [json.loads(base64.b64decode(json.loads(item)["body"]))[0] for item in raw]
-
-    yield messages
-    app.conf.task_default_queue = previous
-    with app.connection_for_write() as conn:
-        conn.default_channel.queue_delete(queue)
 
 
 def test_requests_made_together_travel_in_batches(queued_messages, settings, django_capture_on_commit_callbacks):

@@ -49,12 +49,15 @@ def outlet_for_domain(url: str) -> Outlet | None:
 def request_check(source: Source) -> bool:
     """Ask for ``source`` to be checked (see ``request_checks``); returns
     whether a new request was made."""
-    requested = request_checks([source.pk])
-    source.refresh_from_db(fields=["check_requested_at"])
-    return bool(requested)
+    requested_at = timezone.now()
+    if request_checks([source.pk], requested_at=requested_at):
+        source.check_requested_at = requested_at
+        return True
+    source.refresh_from_db(fields=["check_requested_at"])  # the request already waiting
+    return False
 
 
-def request_checks(source_ids) -> list[int]:
+def request_checks(source_ids, *, requested_at=None) -> list[int]:
     """Ask for a check of each of these sources, published once the current
     transaction commits; returns the ids of the sources asked for.
 
@@ -62,7 +65,7 @@ def request_checks(source_ids) -> list[int]:
     period, is not doubled: the check it brings matches every link of the
     source when it finishes.
     """
-    requested_at = timezone.now()
+    requested_at = requested_at or timezone.now()
     grace = timedelta(seconds=settings.SOURCE_CHECK_SWEEP_GRACE)
     completed = SourceCheck.objects.filter(
         source=OuterRef("pk"), requested_at=OuterRef("check_requested_at"), finished_at__isnull=False

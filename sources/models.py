@@ -7,6 +7,7 @@ channel); a ``Source`` is one page, identified by its normalised URL; each
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .choices import CheckOutcome, OutletKind, Reliability, SourceHealth
@@ -91,6 +92,9 @@ class Source(models.Model):
     def save(self, *args, **kwargs):
         self.url = normalize_url(self.url)
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("sources:source_detail", args=[self.pk])
 
     @property
     def check_pending(self) -> bool:

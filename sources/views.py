@@ -1,12 +1,36 @@
-"""Downloads of what the checks archived, to members only: archives are the
-reviewers' working material, not public media."""
+"""The pages of the sources app, to members only: a source's check history
+and the archives its checks made are the reviewers' working material, not
+public media."""
 
-from django.shortcuts import get_object_or_404
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
 
 from claims.downloads import archive_download
 from claims.views import member_required
 
-from .models import SourceCheck
+from .choices import CheckOutcome
+from .models import Source, SourceCheck
+
+CHECKS_PER_PAGE = 25
+
+
+@member_required
+def source_detail(request, pk):
+    """A source's state, the claims that cite it, and every check of it,
+    newest first, each with its archived copy: when a page has changed or
+    gone away, this is where its earlier versions are found."""
+    source = get_object_or_404(Source.objects.with_outlets(), pk=pk)
+    # A check's main text can run to megabytes; the list shows only the last one read.
+    checks = source.checks.defer("text").order_by("-started_at")
+    last_good = source.checks.filter(outcome__in=CheckOutcome.successes()).order_by("-finished_at").first()
+    links = source.claim_links.filter(withdrawn_at__isnull=True).select_related("claim__claimant")
+    context = {
+        "source": source,
+        "links": links,
+        "last_good": last_good,
+        "page": Paginator(checks, CHECKS_PER_PAGE).get_page(request.GET.get("page")),
+    }
+    return render(request, "sources/source_detail.html", context)
 
 
 @member_required

@@ -66,6 +66,10 @@ def test_main_pages_render_and_are_kept_as_screenshots(new_page, demo, make_user
     page.locator("table.claims a").first.click()
     assert page.locator("#claim-heading").is_visible()
     screenshot(page, "claim-detail")
+    page.get_by_role("link", name="Every check of this source").first.click()
+    assert page.get_by_role("heading", name="Checks").is_visible()
+    screenshot(page, "source")
+    page.go_back()
     page.get_by_role("link", name="Nagorno", exact=False).first.click()
     assert page.locator("figure.chart svg rect").count() >= 2
     screenshot(page, "event")
@@ -85,6 +89,12 @@ def test_a_phone_sized_screen_in_chinese(new_page, demo, make_user):
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390 + 1, f"the page scrolls sideways on a phone ({width}px wide)"
     screenshot(page, "claim-list-phone-zh")
+    page.locator("table.claims a").first.click()
+    page.get_by_role("link", name="此来源的全部检查记录").first.click()
+    assert page.get_by_role("heading", name="检查记录").is_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390 + 1, f"a source's page scrolls sideways on a phone ({width}px wide)"
+    screenshot(page, "source-phone-zh")
 
 
 def test_the_pages_work_from_the_keyboard(new_page, demo, make_user):

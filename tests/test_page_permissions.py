@@ -1,7 +1,7 @@
 """Who gets which answer from every reviewer page and auth view.
 
-The table covers every URL of ``claims/urls.py`` and the auth views, each
-method the view takes, and each kind of visitor. A refused request (sent to
+The table covers every URL of ``claims/urls.py``, ``sources/urls.py`` and
+the auth views, each method the view takes, and each kind of visitor. A refused request (sent to
 log in, forbidden, or the wrong method) must leave the database as it was.
 """
 
@@ -11,11 +11,13 @@ from dataclasses import dataclass
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from claims.choices import ClaimStatus, Stance
 from claims.models import Claim, Event, Evidence
 from claims.services import add_evidence
 from claims.workflow import change_status
+from sources.models import SourceCheck
 from tests.pages import database_state, edit, fast_password_hashing, submission  # noqa: F401  (autouse fixture)
 
 pytestmark = pytest.mark.django_db
@@ -47,6 +49,7 @@ class World:
     claim: Claim
     published: Claim
     evidence: Evidence
+    check: SourceCheck
 
     @property
     def link(self):
@@ -61,7 +64,9 @@ def world(claim_factory, other_reviewer, other_editor):
     published = change_status(published, other_reviewer, ClaimStatus.IN_REVIEW, expected_version=1)
     published = change_status(published, other_editor, ClaimStatus.REFUTED, rationale="Denied.", expected_version=2)
     evidence = add_evidence(claim, other_reviewer, stance=Stance.SUPPORTS, source_url="https://other.example.org/")
-    return World(event=event, claim=claim, published=published, evidence=evidence)
+    now = timezone.now()
+    check = SourceCheck.objects.create(source=claim.source_links.get().source, requested_at=now, started_at=now)
+    return World(event=event, claim=claim, published=published, evidence=evidence, check=check)
 
 
 @pytest.fixture
@@ -144,6 +149,9 @@ TABLE = [
         members(302),
     ),
     ("event_list", lambda w: reverse("claims:event_list"), "get", None, members(200)),
+    ("source_detail", lambda w: w.link.source.get_absolute_url(), "get", None, members(200)),
+    # The world's check archived nothing: members get past the permission check to a 404.
+    ("check_archive", lambda w: reverse("sources:check_archive", args=[w.check.pk]), "get", None, members(404)),
     ("event_detail", lambda w: w.event.get_absolute_url(), "get", None, members(200)),
     ("login", lambda w: reverse("login"), "get", None, (200, 302, 302, 302, 302)),
     (
@@ -183,10 +191,11 @@ def test_page_answers_each_role(client, world, visitor, url, method, data, role,
 
 
 def test_every_url_of_the_app_is_in_the_table():
-    from claims.urls import urlpatterns
+    from claims.urls import urlpatterns as claim_urls
+    from sources.urls import urlpatterns as source_urls
 
     tabled = {name.split()[0] for name, *_ in TABLE}
-    assert {pattern.name for pattern in urlpatterns} <= tabled
+    assert {pattern.name for pattern in claim_urls + source_urls} <= tabled
     assert {"login", "logout", "password_change", "password_change_done"} <= tabled
 
 

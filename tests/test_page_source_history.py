@@ -1,0 +1,143 @@
+"""A source's page: its state, the claims citing it and every check of it
+with the archived copy, so that what a page said can still be read after it
+changed or went away. The checks are made by the real check pipeline
+against a loopback server. Who may see the page is in ``test_page_permissions``."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from warcio.archiveiterator import ArchiveIterator
+
+from claims.services import SourceLinkData
+from sources.choices import CheckOutcome
+from sources.models import SourceCheck
+from sources.views import CHECKS_PER_PAGE
+from tests.html_page import Page
+from tests.pages import fast_password_hashing  # noqa: F401  (autouse fixture)
+from tests.test_source_checks import check_now
+
+pytestmark = pytest.mark.django_db
+
+FIRST = "<html><head><title>Market shelled</title></head><body><article><p>{}</p></article></body></html>"
+FIRST_TEXT = "At least 27 people were killed and 200 injured when shells hit the market, local officials said."
+SECOND_TEXT = "Six people were killed by mines, four soldiers and two civilians, the ministry said."
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture
+def source_with_history(claim_factory, loopback_server, allow_loopback):
+    """A cited page checked three times: as first published, after it was
+    rewritten, and after it was taken down."""
+    claim = claim_factory(
+        text="At least 27 killed at the market",
+        sources=[SourceLinkData(url=loopback_server.url("/market"), quoted_passage="At least 27 people were killed")],
+    )
+    source = claim.source_links.get().source
+    for answer in (
+        {"body": FIRST.format(FIRST_TEXT).encode()},
+        {"body": FIRST.format(SECOND_TEXT).encode()},
+        {"status": 404, "body": b"Not here"},
+    ):
+        loopback_server.route("/market", **answer)
+        check_now(source)
+    return source
+
+
+def _rows(page):
+    return [element for element in page.root.descendants() if element.tag == "tr" and "data-check" in element.attrs]
+
+
+def _archive_links(row):
+    return [element.attrs["href"] for element in row.descendants() if element.tag == "a"]
+
+
+def _warc_payload(response) -> bytes:
+    data = b"".join(response.streaming_content)
+    records = ArchiveIterator(io.BytesIO(data))
+    return next(record for record in records if record.rec_type == "response").content_stream().read()
+
+
+def test_every_check_is_listed_newest_first_with_what_it_found(client, reviewer, source_with_history):
+    client.force_login(reviewer)
+    page = Page(client.get(source_with_history.get_absolute_url()))
+
+    rows = _rows(page)
+    assert [row.attrs["data-outcome"] for row in rows] == [CheckOutcome.NOT_FOUND, CheckOutcome.OK, CheckOutcome.OK]
+    gone, changed, first = (" ".join(row.text().split()) for row in rows)
+    assert "Went away" in gone and "(404)" in gone
+    assert "Content changed" in changed
+    assert "Content changed" not in first and "Went away" not in first
+    assert page.by_id("claims-heading").parent.text().count("At least 27 killed at the market") == 1
+
+
+def test_the_archive_of_an_earlier_version_is_still_there_after_the_page_went_away(
+    client, reviewer, source_with_history
+):
+    client.force_login(reviewer)
+    rows = _rows(Page(client.get(source_with_history.get_absolute_url())))
+
+    assert _archive_links(rows[0]) == []  # the 404 archived nothing
+    first_version = client.get(_archive_links(rows[2])[0])
+    assert first_version.status_code == 200
+    assert FIRST_TEXT.encode() in _warc_payload(first_version)
+
+
+def test_the_text_last_read_is_the_last_good_one(client, reviewer, source_with_history):
+    client.force_login(reviewer)
+    page = Page(client.get(source_with_history.get_absolute_url()))
+
+    shown = " ".join(page.by_id("text-heading").parent.text().split())
+    assert SECOND_TEXT in shown and FIRST_TEXT not in shown
+
+
+def test_the_claim_page_leads_to_the_source_page(client, reviewer, source_with_history):
+    client.force_login(reviewer)
+    claim = source_with_history.claim_links.get().claim
+
+    page = client.get(reverse("claims:claim_detail", args=[claim.pk])).content.decode()
+
+    assert f'href="{source_with_history.get_absolute_url()}"' in page
+
+
+def _add_checks(source, days):
+    start = timezone.now() - timedelta(days=400)
+    SourceCheck.objects.bulk_create(
+        SourceCheck(
+            source=source,
+            requested_at=start + timedelta(days=day),
+            started_at=start + timedelta(days=day),
+            finished_at=start + timedelta(days=day, seconds=1),
+            outcome=CheckOutcome.OK,
+            http_status=200,
+            text=f"Day {day}",
+        )
+        for day in days
+    )
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_a_long_history_is_paged_in_a_fixed_number_of_queries(client, reviewer, claim_factory):
+    source = claim_factory(sources=["https://news.example.org/daily"]).source_links.get().source
+    client.force_login(reviewer)
+    _add_checks(source, range(3))
+    with_three = _queries(client, source.get_absolute_url())
+
+    _add_checks(source, range(3, CHECKS_PER_PAGE + 7))
+    assert _queries(client, source.get_absolute_url()) == with_three
+    assert len(_rows(Page(client.get(source.get_absolute_url())))) == CHECKS_PER_PAGE
+    assert len(_rows(Page(client.get(f"{source.get_absolute_url()}?page=2")))) == 7

@@ -8,7 +8,10 @@ queue of its own, asks for N checks (``--enqueue together``: one
 batches; ``each``: one ``request_check`` and committed transaction per
 source, as saved claims do) and times until every check row is finished.
 Then fetches the same N URLs with a bare ``httpx.AsyncClient`` loop (50 at a
-time), the ceiling for this machine, and prints both rates and their ratio.
+time), the ceiling for this machine, and prints both rates and their ratio,
+and where the CPU went during each run (per check, read from /proc: the
+worker's processes, PostgreSQL, Redis, the page server, this script), which
+says what limits the rate.
 
 Runs against DATABASE_URL (default: a ``tracker_bench`` database, created and
 migrated if missing) and the Redis of REDIS_URL / CELERY_BROKER_URL.
@@ -159,6 +162,85 @@ def stop_worker(process):
         process.wait()
 
 
+# --- where the CPU goes ---------------------------------------------------------------
+
+
+def _stat(pid) -> list[str] | None:
+    """The fields of /proc/PID/stat after the command name (state first), or
+    ``None`` once the process is gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+
+
+def _ticks(fields, *, reaped_children=False) -> int:
+    # proc(5): utime, stime, cutime, cstime are fields 14 to 17, here 11 to 14.
+    return sum(int(value) for value in fields[11 : 15 if reaped_children else 13])
+
+
+def _processes():
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                yield int(entry.name), (entry / "comm").read_text().strip()
+            except (FileNotFoundError, ProcessLookupError):
+                continue
+
+
+def cpu_seconds(worker_pid, server_pid) -> dict[str, float]:
+    """CPU seconds used so far by each party to a run. Processes that have
+    exited count through their parent (its reaped children's time): the
+    worker's main process, and PostgreSQL's postmaster for its backends."""
+    ticks = dict.fromkeys(["worker", "PostgreSQL", "Redis", "page server"], 0)
+    for pid, name in _processes():
+        fields = _stat(pid)
+        if fields is None:
+            continue
+        if worker_pid is not None and int(fields[2]) == worker_pid:  # the worker's process group
+            ticks["worker"] += _ticks(fields, reaped_children=pid == worker_pid)
+        elif name == "postgres":
+            parent = Path(f"/proc/{fields[1]}/comm")
+            postmaster = not parent.exists() or parent.read_text().strip() != "postgres"
+            ticks["PostgreSQL"] += _ticks(fields, reaped_children=postmaster)
+        elif name == "redis-server":
+            ticks["Redis"] += _ticks(fields)
+        elif pid == server_pid:
+            ticks["page server"] += _ticks(fields)
+    seconds = {party: count / os.sysconf("SC_CLK_TCK") for party, count in ticks.items()}
+    mine = os.times()
+    seconds["this script"] = mine.user + mine.system
+    return seconds
+
+
+def machine_busy() -> tuple[float, float]:
+    """Busy and total CPU seconds of the whole machine so far, all cores."""
+    values = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + values[4]  # idle, iowait
+    total = sum(values[:8])  # guest time is already counted in user time
+    return (total - idle) / os.sysconf("SC_CLK_TCK"), total / os.sysconf("SC_CLK_TCK")
+
+
+class CpuUse:
+    """Where the CPU went between entering and leaving the block."""
+
+    def __init__(self, worker_pid, server_pid):
+        self.pids = worker_pid, server_pid
+
+    def __enter__(self):
+        self.start, self.machine_start = cpu_seconds(*self.pids), machine_busy()
+        return self
+
+    def __exit__(self, *exc):
+        end, (busy, total) = cpu_seconds(*self.pids), machine_busy()
+        self.used = {party: end[party] - self.start[party] for party in end}
+        self.busy_share = (busy - self.machine_start[0]) / max(total - self.machine_start[1], 1e-9)
+
+    def report(self, n: int) -> str:
+        parts = [f"{party} {seconds * 1000 / n:.1f}" for party, seconds in self.used.items() if seconds > 0]
+        return f"CPU ms per check: {', '.join(parts)}; machine busy {self.busy_share:.0%}"
+
+
 # --- the two runs ------------------------------------------------------------------
 
 
@@ -249,16 +331,20 @@ def main():
     log_path = Path(media_root) / "worker.log"
     worker = start_worker(queue, args.pool, args.concurrency, log_path, args.conn_max_age)
     try:
-        check_seconds = time_checks(sources, args.timeout, args.enqueue)
+        with CpuUse(worker.pid, server.pid) as checks_cpu:
+            check_seconds = time_checks(sources, args.timeout, args.enqueue)
     finally:
         stop_worker(worker)
-    bare_seconds = asyncio.run(_bare_fetches(urls, args.bare_concurrency))
+    with CpuUse(None, server.pid) as bare_cpu:
+        bare_seconds = asyncio.run(_bare_fetches(urls, args.bare_concurrency))
     server.terminate()
 
     checks_rate, bare_rate = args.n / check_seconds, args.n / bare_seconds
     print(f"enqueue={args.enqueue} pool={args.pool} concurrency={args.concurrency} n={args.n}")
     print(f"checks end to end: {check_seconds:.2f} s, {checks_rate:.0f} checks/s")
+    print(f"  {checks_cpu.report(args.n)}")
     print(f"bare httpx loop:   {bare_seconds:.2f} s, {bare_rate:.0f} fetches/s")
+    print(f"  {bare_cpu.report(args.n).replace('per check', 'per fetch')}")
     print(f"ratio: {checks_rate / bare_rate:.2f}")
     print(f"worker log: {log_path}")
 

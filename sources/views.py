@@ -3,11 +3,14 @@ and the archives its checks made are the reviewers' working material, not
 public media."""
 
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 
 from claims.downloads import archive_download
 from claims.views import member_required
 
+from .changes import text_changes
 from .choices import CheckOutcome
 from .models import Source, SourceCheck
 
@@ -31,6 +34,27 @@ def source_detail(request, pk):
         "page": Paginator(checks, CHECKS_PER_PAGE).get_page(request.GET.get("page")),
     }
     return render(request, "sources/source_detail.html", context)
+
+
+@member_required
+def check_changes(request, pk):
+    """How the page's text changed between the source's previous good check and this one."""
+    successes = CheckOutcome.successes()
+    check = get_object_or_404(SourceCheck.objects.select_related("source"), pk=pk, outcome__in=successes)
+    previous = (
+        check.source.checks.filter(outcome__in=successes, finished_at__lt=check.finished_at)
+        .order_by("-finished_at")
+        .first()
+    )
+    if previous is None:
+        raise Http404(_("This is the first good check of the source; there is nothing to compare it with."))
+    context = {
+        "source": check.source,
+        "check": check,
+        "previous": previous,
+        "blocks": text_changes(previous.text, check.text),
+    }
+    return render(request, "sources/check_changes.html", context)
 
 
 @member_required

@@ -150,8 +150,10 @@ TABLE = [
     ),
     ("event_list", lambda w: reverse("claims:event_list"), "get", None, members(200)),
     ("source_detail", lambda w: w.link.source.get_absolute_url(), "get", None, members(200)),
-    # The world's check archived nothing: members get past the permission check to a 404.
+    # The world's check is still running: it archived nothing and has no changes to show, so members get
+    # past the permission check to a 404.
     ("check_archive", lambda w: reverse("sources:check_archive", args=[w.check.pk]), "get", None, members(404)),
+    ("check_changes", lambda w: reverse("sources:check_changes", args=[w.check.pk]), "get", None, members(404)),
     ("event_detail", lambda w: w.event.get_absolute_url(), "get", None, members(200)),
     ("login", lambda w: reverse("login"), "get", None, (200, 302, 302, 302, 302)),
     (

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 FIRST = "<html><head><title>Market shelled</title></head><body><article><p>{}</p></article></body></html>"
 FIRST_TEXT = "At least 27 people were killed and 200 injured when shells hit the market, local officials said."
-SECOND_TEXT = "Six people were killed by mines, four soldiers and two civilians, the ministry said."
+SECOND_TEXT = FIRST_TEXT.replace("27", "32")
 
 
 @pytest.fixture(autouse=True)
@@ -97,6 +97,24 @@ def test_the_text_last_read_is_the_last_good_one(client, reviewer, source_with_h
 
     shown = " ".join(page.by_id("text-heading").parent.text().split())
     assert SECOND_TEXT in shown and FIRST_TEXT not in shown
+
+
+def test_a_changed_check_shows_what_changed_since_the_check_before(client, reviewer, source_with_history):
+    client.force_login(reviewer)
+    changed = _rows(Page(client.get(source_with_history.get_absolute_url())))[1]
+    (link,) = [element.attrs["href"] for element in changed.descendants() if "health-changed" in element.classes]
+
+    changes = Page(client.get(link))
+
+    marked = {element.tag: element.text() for element in changes.root.descendants() if element.tag in ("del", "ins")}
+    assert marked == {"del": "27", "ins": "32"}
+
+
+def test_the_first_good_check_has_nothing_to_compare_with(client, reviewer, source_with_history):
+    client.force_login(reviewer)
+    first = source_with_history.checks.order_by("started_at").first()
+
+    assert client.get(reverse("sources:check_changes", args=[first.pk])).status_code == 404
 
 
 def test_the_claim_page_leads_to_the_source_page(client, reviewer, source_with_history):

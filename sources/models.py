@@ -145,3 +145,11 @@ class SourceCheck(models.Model):
     @property
     def is_success(self):
         return self.outcome in CheckOutcome.successes()
+
+    def previous_good(self) -> "SourceCheck | None":
+        """The source's last good check finished before this one: what a
+        change of text is measured against."""
+        earlier = SourceCheck.objects.filter(
+            source_id=self.source_id, outcome__in=CheckOutcome.successes(), finished_at__lt=self.finished_at
+        )
+        return earlier.order_by("-finished_at").first()

@@ -39,13 +39,8 @@ def source_detail(request, pk):
 @member_required
 def check_changes(request, pk):
     """How the page's text changed between the source's previous good check and this one."""
-    successes = CheckOutcome.successes()
-    check = get_object_or_404(SourceCheck.objects.select_related("source"), pk=pk, outcome__in=successes)
-    previous = (
-        check.source.checks.filter(outcome__in=successes, finished_at__lt=check.finished_at)
-        .order_by("-finished_at")
-        .first()
-    )
+    check = get_object_or_404(SourceCheck.objects.select_related("source"), pk=pk, outcome__in=CheckOutcome.successes())
+    previous = check.previous_good()
     if previous is None:
         raise Http404(_("This is the first good check of the source; there is nothing to compare it with."))
     context = {

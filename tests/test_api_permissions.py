@@ -65,6 +65,8 @@ MATRIX = [
     ("get", "/api/sources/{source}/checks/", None, (401, 403, 200, 200, 200)),
     ("post", "/api/sources/{source}/check/", None, (401, 403, 202, 202, 202)),
     ("get", "/api/sources/{source}/checks/{check}/archive/", None, (401, 403, 200, 200, 200)),
+    # The world's check is the source's first: members get past the permission check to a 404.
+    ("get", "/api/sources/{source}/checks/{check}/changes/", None, (401, 403, 404, 404, 404)),
     ("get", "/api/events/", None, (401, 403, 200, 200, 200)),
     ("get", "/api/events/{event}/", None, (401, 403, 200, 200, 200)),
     ("post", "/api/events/", {"name": "Ceasefire talks", "slug": "ceasefire-talks"}, (401, 403, 201, 201, 201)),

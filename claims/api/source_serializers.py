@@ -59,15 +59,25 @@ class SourceCheckSerializer(serializers.ModelSerializer):
             "went_away",
             "warc_sha256",
             "archive_url",
+            "changes_url",
         ]
 
     archive_url = serializers.SerializerMethodField(help_text="The WARC archive of the fetched page, if one was kept.")
+    changes_url = serializers.SerializerMethodField(
+        help_text="What changed in the page's text since the check before, if this check found it changed."
+    )
 
     @extend_schema_field(NULLABLE_URI)
     def get_archive_url(self, check) -> str | None:
         if not check.warc:
             return None
         return protected_download_url(self, "api:source-archive", [check.source_id, check.pk])
+
+    @extend_schema_field(NULLABLE_URI)
+    def get_changes_url(self, check) -> str | None:
+        if not check.content_changed:
+            return None
+        return protected_download_url(self, "api:source-changes", [check.source_id, check.pk])
 
 
 class SourceSerializer(FieldsOnceModelSerializer):
@@ -104,3 +114,24 @@ class CheckRequestedSerializer(serializers.Serializer):
 
     detail = serializers.CharField()
     check_requested_at = serializers.DateTimeField()
+
+
+class TextPieceSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["same", "removed", "added"])
+    text = serializers.CharField()
+
+
+class TextBlockSerializer(serializers.Serializer):
+    """One part of a comparison, in reading order (see ``sources.changes``)."""
+
+    kind = serializers.ChoiceField(choices=["unchanged", "removed", "added", "rewritten"])
+    pieces = TextPieceSerializer(many=True, help_text="The text, each stretch marked same, removed or added.")
+    unchanged = serializers.IntegerField(help_text="How many paragraphs were left alone, for an unchanged block.")
+
+
+class CheckChangesSerializer(serializers.Serializer):
+    """What changed in a page's text from one good check to the next."""
+
+    check = serializers.IntegerField(help_text="The check whose text is shown.")
+    previous_check = serializers.IntegerField(help_text="The source's good check before it, compared against.")
+    blocks = TextBlockSerializer(many=True)

@@ -1,22 +1,30 @@
-"""Sources: read them with their latest check, read their check history,
-and ask for a check now."""
+"""Sources: read them with their latest check, read their check history
+and what changed between checks, and ask for a check now."""
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from claims.downloads import archive_download
 from claims.permissions import Action
+from sources.changes import text_changes
+from sources.choices import CheckOutcome
 from sources.models import Source
 from sources.services import request_check
 
 from ..pagination import paginate
 from ..renderers import FileDownloadRenderer
-from ..source_serializers import CheckRequestedSerializer, SourceCheckSerializer, SourceSerializer
+from ..source_serializers import (
+    CheckChangesSerializer,
+    CheckRequestedSerializer,
+    SourceCheckSerializer,
+    SourceSerializer,
+)
 
 
 class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -31,6 +39,7 @@ class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         "checks": Action.VIEW_INTERNAL,
         "check": Action.REQUEST_CHECK,
         "archive": Action.VIEW_INTERNAL,
+        "changes": Action.VIEW_INTERNAL,
     }
 
     @extend_schema(responses=SourceCheckSerializer(many=True))
@@ -53,6 +62,25 @@ class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         """The WARC archive of one check of this source (404 when nothing was archived)."""
         source = self.get_object()
         return archive_download(get_object_or_404(source.checks.all(), pk=check_id))
+
+    @extend_schema(responses=CheckChangesSerializer)
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"checks/(?P<check_id>[0-9]+)/changes",
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def changes(self, request, pk=None, check_id=None):
+        """How the page's text changed between the source's previous good
+        check and this one (404 when this check is not a good one, or is the first)."""
+        source = self.get_object()
+        check = get_object_or_404(source.checks.filter(outcome__in=CheckOutcome.successes()), pk=check_id)
+        previous = check.previous_good()
+        if previous is None:
+            raise NotFound("This is the first good check of the source; there is nothing to compare it with.")
+        answer = {"check": check.pk, "previous_check": previous.pk, "blocks": text_changes(previous.text, check.text)}
+        return Response(CheckChangesSerializer(answer).data)
 
     @extend_schema(request=None, responses={202: CheckRequestedSerializer})
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)

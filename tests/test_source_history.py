@@ -1,5 +1,6 @@
-"""A source's page: its state, the claims citing it and every check of it
-with the archived copy, so that what a page said can still be read after it
+"""A source's history, on its page and in the API: its state, the claims
+citing it, every check of it with the archived copy, and what changed from
+one check to the next, so that what a page said can still be read after it
 changed or went away. The checks are made by the real check pipeline
 against a loopback server. Who may see the page is in ``test_page_permissions``."""
 
@@ -11,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from rest_framework.test import APIClient
 from warcio.archiveiterator import ArchiveIterator
 
 from claims.services import SourceLinkData
@@ -115,6 +117,20 @@ def test_the_first_good_check_has_nothing_to_compare_with(client, reviewer, sour
     first = source_with_history.checks.order_by("started_at").first()
 
     assert client.get(reverse("sources:check_changes", args=[first.pk])).status_code == 404
+
+
+def test_the_api_shows_what_changed_from_the_history_of_checks(reviewer, source_with_history):
+    client = APIClient()
+    client.force_authenticate(reviewer)
+
+    history = client.get(f"/api/sources/{source_with_history.pk}/checks/").json()["results"]
+    assert [check["changes_url"] is not None for check in history] == [False, True, False]
+    changes = client.get(history[1]["changes_url"]).json()
+
+    assert (changes["check"], changes["previous_check"]) == (history[1]["id"], history[2]["id"])
+    marked = [(piece["kind"], piece["text"]) for block in changes["blocks"] for piece in block["pieces"]]
+    assert ("removed", "27") in marked and ("added", "32") in marked
+    assert [kind for kind, _text in marked if kind != "same"] == ["removed", "added"]
 
 
 def test_the_claim_page_leads_to_the_source_page(client, reviewer, source_with_history):

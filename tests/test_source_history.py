@@ -112,6 +112,25 @@ def test_a_changed_check_shows_what_changed_since_the_check_before(client, revie
     assert marked == {"del": "27", "ins": "32"}
 
 
+def test_the_claim_page_leads_to_what_changed_while_the_change_is_the_latest_news(
+    client, reviewer, claim_factory, loopback_server, allow_loopback
+):
+    claim = claim_factory(text="At least 27 killed at the market", sources=[loopback_server.url("/market")])
+    source = claim.source_links.get().source
+    client.force_login(reviewer)
+    for text in (FIRST_TEXT, SECOND_TEXT):
+        loopback_server.route("/market", body=FIRST.format(text).encode())
+        check = check_now(source)
+
+    page = client.get(reverse("claims:claim_detail", args=[claim.pk])).content.decode()
+    assert f'href="{reverse("sources:check_changes", args=[check.pk])}"' in page
+
+    loopback_server.route("/market", body=FIRST.format(SECOND_TEXT).encode())
+    check_now(source)  # the same text again: nothing new to compare
+    page = client.get(reverse("claims:claim_detail", args=[claim.pk])).content.decode()
+    assert "/changes/" not in page
+
+
 def test_the_first_good_check_has_nothing_to_compare_with(client, reviewer, source_with_history):
     client.force_login(reviewer)
     first = source_with_history.checks.order_by("started_at").first()

@@ -152,6 +152,14 @@ def test_the_api_shows_what_changed_from_the_history_of_checks(reviewer, source_
     assert [kind for kind, _text in marked if kind != "same"] == ["removed", "added"]
 
 
+def test_the_dashboard_leads_from_a_source_in_trouble_to_its_history(client, reviewer, source_with_history):
+    client.force_login(reviewer)
+
+    page = client.get(reverse("claims:dashboard")).content.decode()
+
+    assert f'href="{source_with_history.get_absolute_url()}"' in page
+
+
 def test_the_claim_page_leads_to_the_source_page(client, reviewer, source_with_history):
     client.force_login(reviewer)
     claim = source_with_history.claim_links.get().claim

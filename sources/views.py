@@ -5,7 +5,6 @@ public media."""
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.utils.translation import gettext as _
 
 from claims.downloads import archive_download
 from claims.views import member_required
@@ -42,7 +41,7 @@ def check_changes(request, pk):
     check = get_object_or_404(SourceCheck.objects.select_related("source"), pk=pk, outcome__in=CheckOutcome.successes())
     previous = check.previous_good()
     if previous is None:
-        raise Http404(_("This is the first good check of the source; there is nothing to compare it with."))
+        raise Http404("This is the first good check of the source; there is nothing to compare it with.")
     context = {
         "source": check.source,
         "check": check,

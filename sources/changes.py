@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from django.http import Http404
+
 # One token each: a CJK character, a run of letters or digits of any other
 # script, a run of spaces, or any other single character.
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -45,6 +47,15 @@ class Block:
     kind: str
     pieces: tuple[Piece, ...] = ()
     unchanged: int = 0
+
+
+def changes_since_previous(check) -> tuple:
+    """The source's good check before ``check`` (a good one) and the blocks
+    that turn its text into ``check``'s; 404 when ``check`` is the first."""
+    previous = check.previous_good()
+    if previous is None:
+        raise Http404("This is the first good check of the source; there is nothing to compare it with.")
+    return previous, text_changes(previous.text, check.text)
 
 
 def paragraphs(text: str) -> list[str]:

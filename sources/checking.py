@@ -209,7 +209,8 @@ def _last_good_checks(sources) -> dict[int, SourceCheck]:
     if not sources:
         return {}
     good = (
-        SourceCheck.objects.filter(source__in=sources, outcome__in=CheckOutcome.successes())
+        SourceCheck.objects.good()
+        .filter(source__in=sources)
         .order_by("source_id", "-finished_at")
         .distinct("source_id")
         .only("source_id", "text")

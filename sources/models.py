@@ -105,6 +105,13 @@ class Source(models.Model):
         return latest is None or latest.requested_at < self.check_requested_at
 
 
+class SourceCheckQuerySet(models.QuerySet):
+    def good(self):
+        """Checks that brought a page back (ok or redirected): what a source's
+        text, and any change of it, is read from."""
+        return self.filter(outcome__in=CheckOutcome.successes())
+
+
 class SourceCheck(models.Model):
     """One fetch of a source: what came back, and what it meant."""
 
@@ -130,6 +137,8 @@ class SourceCheck(models.Model):
     warc = models.FileField(_("WARC archive"), upload_to="warc/%Y/%m/", blank=True)
     warc_sha256 = models.CharField(_("SHA-256 of the WARC file"), max_length=64, blank=True)
 
+    objects = SourceCheckQuerySet.as_manager()
+
     class Meta:
         ordering = ["-started_at"]
         get_latest_by = "started_at"
@@ -149,7 +158,5 @@ class SourceCheck(models.Model):
     def previous_good(self) -> "SourceCheck | None":
         """The source's last good check finished before this one: what a
         change of text is measured against."""
-        earlier = SourceCheck.objects.filter(
-            source_id=self.source_id, outcome__in=CheckOutcome.successes(), finished_at__lt=self.finished_at
-        )
+        earlier = SourceCheck.objects.good().filter(source_id=self.source_id, finished_at__lt=self.finished_at)
         return earlier.order_by("-finished_at").first()

@@ -3,14 +3,12 @@ and the archives its checks made are the reviewers' working material, not
 public media."""
 
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from claims.downloads import archive_download
 from claims.views import member_required
 
-from .changes import text_changes
-from .choices import CheckOutcome
+from .changes import changes_since_previous
 from .models import Source, SourceCheck
 
 CHECKS_PER_PAGE = 25
@@ -24,7 +22,7 @@ def source_detail(request, pk):
     source = get_object_or_404(Source.objects.with_outlets(), pk=pk)
     # A check's main text can run to megabytes; the list shows only the last one read.
     checks = source.checks.defer("text").order_by("-started_at")
-    last_good = source.checks.filter(outcome__in=CheckOutcome.successes()).order_by("-finished_at").first()
+    last_good = source.checks.good().order_by("-finished_at").first()
     links = source.claim_links.filter(withdrawn_at__isnull=True).select_related("claim__claimant")
     context = {
         "source": source,
@@ -38,16 +36,9 @@ def source_detail(request, pk):
 @member_required
 def check_changes(request, pk):
     """How the page's text changed between the source's previous good check and this one."""
-    check = get_object_or_404(SourceCheck.objects.select_related("source"), pk=pk, outcome__in=CheckOutcome.successes())
-    previous = check.previous_good()
-    if previous is None:
-        raise Http404("This is the first good check of the source; there is nothing to compare it with.")
-    context = {
-        "source": check.source,
-        "check": check,
-        "previous": previous,
-        "blocks": text_changes(previous.text, check.text),
-    }
+    check = get_object_or_404(SourceCheck.objects.good().select_related("source"), pk=pk)
+    previous, blocks = changes_since_previous(check)
+    context = {"source": check.source, "check": check, "previous": previous, "blocks": blocks}
     return render(request, "sources/check_changes.html", context)
 
 

@@ -6,14 +6,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from claims.downloads import archive_download
 from claims.permissions import Action
-from sources.changes import text_changes
-from sources.choices import CheckOutcome
+from sources.changes import changes_since_previous
 from sources.models import Source
 from sources.services import request_check
 
@@ -75,11 +73,9 @@ class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         """How the page's text changed between the source's previous good
         check and this one (404 when this check is not a good one, or is the first)."""
         source = self.get_object()
-        check = get_object_or_404(source.checks.filter(outcome__in=CheckOutcome.successes()), pk=check_id)
-        previous = check.previous_good()
-        if previous is None:
-            raise NotFound("This is the first good check of the source; there is nothing to compare it with.")
-        answer = {"check": check.pk, "previous_check": previous.pk, "blocks": text_changes(previous.text, check.text)}
+        check = get_object_or_404(source.checks.good(), pk=check_id)
+        previous, blocks = changes_since_previous(check)
+        answer = {"check": check.pk, "previous_check": previous.pk, "blocks": blocks}
         return Response(CheckChangesSerializer(answer).data)
 
     @extend_schema(request=None, responses={202: CheckRequestedSerializer})

@@ -206,7 +206,7 @@ def test_import_page_is_for_editors_only(client, reviewer):
     assert client.get(reverse("claims:import")).status_code == 403
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_an_imports_sources_are_sent_for_checking_in_batches(editor, queued_messages, settings):
     settings.SOURCE_CHECK_BATCH_SIZE = 20
     rows = parse_csv(

@@ -1,6 +1,6 @@
 """Throughput of source checks end to end, against a bare fetch loop.
 
-    python bench/source_checks.py --n 5000 [--enqueue together|each] [--pool prefork --concurrency 4]
+    python bench/source_checks.py --n 5000 [--enqueue together|each] [--pool prefork --concurrency 3]
 
 Creates N sources on a local HTTP server, starts a real Celery worker on a
 queue of its own, asks for N checks (``--enqueue together``: one
@@ -313,7 +313,7 @@ def main():
         "to a message); each: one request_check and transaction per source, as saved claims ask",
     )
     parser.add_argument("--pool", default="prefork", help="Celery pool: prefork or threads")
-    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--concurrency", type=int, default=3, help="worker processes (celery -c)")
     parser.add_argument("--conn-max-age", type=int, default=600, help="DATABASE_CONN_MAX_AGE of the worker")
     parser.add_argument("--bare-concurrency", type=int, default=50)
     parser.add_argument("--timeout", type=float, default=600)

@@ -18,7 +18,7 @@ batch takes as long as its slowest page, which the fetch deadline bounds.
 Each page is read and archived in the batch's own thread as its fetch comes
 back, one at a time, not in the fetch threads: lxml lets go of Python's lock
 around each of the hundreds of XPath queries trafilatura makes on a page, so
-twenty threads reading at once pass that lock back and forth thousands of
+a batch's threads reading at once pass that lock back and forth thousands of
 times a page, and reading cost half as much CPU again as reading in turn.
 """
 

@@ -22,8 +22,8 @@ from trafilatura.settings import Extractor
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.IGNORECASE)
-# How trafilatura reads a page, built once: building it for each page (it
-# reads trafilatura's configuration anew) took a twelfth of the reading.
+# How trafilatura reads a page, built once rather than for each page (which
+# reads trafilatura's configuration anew, a twentieth of the reading).
 # No comments: readers' comments under an article are not what the outlet said.
 # No deduplication: trafilatura's remembers, across every page this process
 # extracts, the paragraphs it has seen, and drops one once seen on a few

@@ -194,9 +194,10 @@ SOURCE_RECHECK_INTERVAL = env_int("SOURCE_RECHECK_INTERVAL_SECONDS", 24 * 3600)
 SOURCE_RECHECK_BATCH = env_int("SOURCE_RECHECK_BATCH", 5000)
 # Requests sent to a worker in one message, checked together (sources/checking.py).
 # Fifty spreads a batch's two transactions and its message over more checks
-# (the benchmark: 4.5-4.9 against 4.9-5.6 ms of worker CPU per check than
-# twenty) while a batch of news pages (100-600 KB, read in 14-120 ms each) is
-# read in seconds, far inside the task's soft time limit.
+# than twenty did (in the benchmark, 4.4-5.0 ms of worker CPU per check
+# against 4.9-5.6), and a batch of news pages is still read in seconds, far
+# inside the task's soft time limit (a 60 KB article is read in 14 ms, a
+# 600 KB one in 120).
 SOURCE_CHECK_BATCH_SIZE = env_int("SOURCE_CHECK_BATCH_SIZE", 50)
 # A check request older than this with no completed check is sent again.
 SOURCE_CHECK_SWEEP_GRACE = env_int("SOURCE_CHECK_SWEEP_GRACE_SECONDS", 120)

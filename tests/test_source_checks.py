@@ -5,10 +5,14 @@ link, archiving, and that one request yields one completed check."""
 import gzip
 import hashlib
 import io
+import os
+import signal
+import threading
 import time
 from datetime import timedelta
 
 import pytest
+from billiard.pool import soft_timeout_sighandler
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -477,3 +481,33 @@ def test_a_check_that_fails_on_our_side_fails_alone(linked_claim, loopback_serve
     readable.refresh_from_db()
     assert readable.health == SourceHealth.FAILED
     assert readable.claim_links.get().quote_match == QuoteMatch.SOURCE_UNAVAILABLE
+
+
+def test_the_soft_time_limit_reached_while_a_page_is_read_ends_the_batch_as_timed_out(
+    linked_claim, loopback_server, allow_loopback
+):
+    # A 7 MB page takes about a second to read here; the soft limit comes
+    # 0.4 s after the batch starts, once the page has come back (within a
+    # tenth of a second), and the other page comes back after it.
+    long_page, later = linked_sources(linked_claim, loopback_server, 2)
+    loopback_server.route("/batch-0", body=page("</p><p>".join([QUOTE + FILLER] * 12000)))
+    loopback_server.route("/batch-1", body=page(QUOTE), delay=1.0)
+    # Celery's soft time limit as the worker's pool process gets it: SIGUSR1,
+    # whose handler raises SoftTimeLimitExceeded in the main thread.
+    previous_handler = signal.signal(signal.SIGUSR1, soft_timeout_sighandler)
+    soft_limit = threading.Timer(0.4, os.kill, (os.getpid(), signal.SIGUSR1))
+    try:
+        soft_limit.start()
+        checks = run_checks(requested([long_page, later]))
+    finally:
+        soft_limit.cancel()
+        signal.signal(signal.SIGUSR1, previous_handler)
+    # The later page's fetch is left to end on its own; let it end before the test does.
+    for thread in threading.enumerate():
+        if thread.name.startswith("fetch"):
+            thread.join(timeout=5)
+
+    assert [(check.outcome, check.error) for check in checks] == [
+        (CheckOutcome.TIMEOUT, "The check ran past its time limit.")
+    ] * 2
+    assert SourceCheck.objects.filter(finished_at__isnull=True).count() == 0

@@ -138,7 +138,9 @@ def _observe(checks: list[SourceCheck]) -> None:
     fetching = {pool.submit(fetch, check.source.url): check for check in checks}
     try:
         for future in as_completed(fetching):
-            check = fetching[future]
+            # Popped (as_completed lets go of it too), so that a page's bytes
+            # are freed once it is recorded, not when the whole batch is.
+            check = fetching.pop(future)
             _record(check, _observation_of(future, check))
     except SoftTimeLimitExceeded:
         # Past the task's soft limit (a slow page, a long extraction): record

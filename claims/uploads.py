@@ -1,11 +1,11 @@
 """Limits on files attached as evidence: size and type, checked on content."""
 
+import math
 import mimetypes
 from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 # The first bytes of each allowed type; a file whose content does not match
@@ -27,14 +27,29 @@ def _content_type_for(name: str) -> str | None:
     return None
 
 
+_SIZE_UNITS = ((1024 * 1024, _("%(amount)s MB")), (1024, _("%(amount)s KB")))
+
+
+def _size(count: int, rounding) -> str:
+    """``count`` bytes in the largest unit that fits, to a tenth, rounded
+    with ``rounding`` (``math.ceil`` or ``math.floor``); "20.0" is "20"."""
+    for unit, text in _SIZE_UNITS:
+        if count >= unit:
+            amount = f"{rounding(count * 10 / unit) / 10:.1f}".removesuffix(".0")
+            return text % {"amount": amount}
+    return _("%(amount)s bytes") % {"amount": count}
+
+
 def validate_evidence_file(upload) -> None:
     """Refuse files that are too large, of a type not allowed, or whose
     content does not match their name."""
     limit = settings.EVIDENCE_MAX_UPLOAD_BYTES
     if upload.size > limit:
+        # The size rounded up and the limit down, so that a file one byte
+        # over reads as larger ("20.1 MB; the limit is 20 MB"), never as "20.0 MB; at most 20.0 MB".
         raise ValidationError(
-            _("The file is %(size)s; files may be at most %(limit)s."),
-            params={"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
+            _("The file is %(size)s; the limit is %(limit)s."),
+            params={"size": _size(upload.size, math.ceil), "limit": _size(limit, math.floor)},
             code="too_large",
         )
     name = PurePath(upload.name).name

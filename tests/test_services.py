@@ -91,7 +91,7 @@ def test_evidence_file_over_the_limit_is_refused(claim_factory, reviewer, settin
     settings.MEDIA_ROOT = tmp_path
     settings.EVIDENCE_MAX_UPLOAD_BYTES = 10
     big = SimpleUploadedFile("notes.txt", b"x" * 11)
-    with pytest.raises(ValidationError, match="at most 10"):
+    with pytest.raises(ValidationError, match="the limit is 10 bytes"):
         add_evidence(claim_factory(), reviewer, stance=Stance.CONTEXT, file=big)
 
 

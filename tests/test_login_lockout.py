@@ -1,4 +1,6 @@
-"""Guessing passwords locks the account being guessed, and only that one."""
+"""Guessing passwords locks the account being guessed from the guessing
+address, and only there; an address that guesses at many accounts is
+throttled as a whole."""
 
 import pytest
 from django.conf import settings
@@ -10,6 +12,10 @@ from tests.pages import fast_password_hashing  # noqa: F401  (autouse fixture)
 pytestmark = pytest.mark.django_db
 
 LOCKED_OUT = "Too many failed log-ins"
+
+
+def _from(address):
+    return Client(REMOTE_ADDR=address)
 
 
 def _log_in(client, username, password):
@@ -57,3 +63,44 @@ def test_a_success_before_the_limit_starts_the_count_again(client, reviewer):
     client.post(reverse("logout"))
     _fail(client, "reviewer", settings.AXES_FAILURE_LIMIT - 1)
     assert _log_in(client, "reviewer", reviewer.raw_password).status_code == 302
+
+
+def test_guesses_from_one_address_do_not_lock_the_account_out_elsewhere(reviewer):
+    guesser = _from("198.51.100.7")
+    _fail(guesser, "reviewer", settings.AXES_FAILURE_LIMIT)
+    assert LOCKED_OUT in _log_in(guesser, "reviewer", reviewer.raw_password).content.decode()
+
+    owner = _from("203.0.113.20")
+    response = _log_in(owner, "reviewer", reviewer.raw_password)
+
+    assert response.status_code == 302, "a stranger's guesses must not lock the owner out"
+    assert owner.session["_auth_user_id"] == str(reviewer.pk)
+
+
+def test_an_address_guessing_at_many_accounts_is_throttled(settings, editor):
+    settings.AXES_ADDRESS_FAILURE_LIMIT = 8
+    guesser = _from("198.51.100.7")
+    # One guess at each of eight accounts: none reaches its own limit.
+    for number in range(8):
+        _fail(guesser, f"staff{number}", 1)
+
+    response = _log_in(guesser, "editor", editor.raw_password)
+    assert response.status_code in (403, 429)
+    assert LOCKED_OUT in response.content.decode()
+    assert "_auth_user_id" not in guesser.session
+
+    elsewhere = _from("203.0.113.20")
+    assert _log_in(elsewhere, "editor", editor.raw_password).status_code == 302
+
+
+def test_logging_in_to_one_account_does_not_forgive_an_address_its_guesses_at_others(settings, reviewer, editor):
+    settings.AXES_ADDRESS_FAILURE_LIMIT = 8
+    guesser = _from("198.51.100.7")
+    for number in range(7):
+        _fail(guesser, f"someone{number}", 1)
+    assert _log_in(guesser, "reviewer", reviewer.raw_password).status_code == 302
+    guesser.post(reverse("logout"))
+
+    _fail(guesser, "someone-else", 1)
+
+    assert LOCKED_OUT in _log_in(guesser, "editor", editor.raw_password).content.decode()

@@ -4,6 +4,8 @@ to ``claims.services``; they never write rows themselves."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from sources.normalize import MAX_URL_LENGTH
+
 from .choices import PlacePrecision, Presence, SourceRole, Stance
 from .models import Actor, CasualtyFigure, Claim, Event, Place
 
@@ -123,7 +125,7 @@ class TroopPresenceForm(forms.Form):
 
 
 class SourceLinkForm(forms.Form):
-    url = forms.URLField(label=_("Source URL"), max_length=2000, assume_scheme="https")
+    url = forms.URLField(label=_("Source URL"), max_length=MAX_URL_LENGTH, assume_scheme="https")
     role = forms.ChoiceField(label=_("Role"), choices=SourceRole.choices, initial=SourceRole.ORIGIN)
     quoted_passage = forms.CharField(
         label=_("Quoted passage"),
@@ -193,7 +195,7 @@ SourceLinkFormSet = forms.formset_factory(SourceLinkForm, extra=1, min_num=1, va
 
 class EvidenceForm(forms.Form):
     stance = forms.ChoiceField(label=_("Stance"), choices=Stance.choices)
-    source_url = forms.URLField(label=_("Source URL"), max_length=2000, required=False, assume_scheme="https")
+    source_url = forms.URLField(label=_("Source URL"), max_length=MAX_URL_LENGTH, required=False, assume_scheme="https")
     file = forms.FileField(label=_("File"), required=False)
     quoted_passage = forms.CharField(
         label=_("Quoted passage"), required=False, widget=forms.Textarea(attrs={"rows": 2})

@@ -44,6 +44,7 @@ from .extract import PageText, extract
 from .fetch import FetchResult, fetch, tls_context
 from .matching import SearchablePage
 from .models import Source, SourceCheck
+from .normalize import MAX_URL_LENGTH
 
 logger = logging.getLogger(__name__)
 
@@ -186,7 +187,7 @@ def _record(check: SourceCheck, observation: Observation) -> None:
     result, page = observation.result, observation.page
     check.outcome = result.outcome
     check.http_status = result.http_status
-    check.final_url = result.final_url[:2000]
+    check.final_url = result.final_url[:MAX_URL_LENGTH]
     check.redirect_chain = result.redirect_chain
     check.content_type = result.content_type[:200]
     check.latency_ms = result.latency_ms

@@ -7,7 +7,7 @@ a way into our own network (SSRF). The rules:
 * the host is resolved here, and the fetch is refused if *any* address it
   resolves to is not public (loopback, private, link-local such as the cloud
   metadata address 169.254.169.254, multicast, reserved, unspecified), unless
-  it lies in ``settings.FETCH_ALLOWED_NETWORKS``; IPv6 forms that carry an
+  it lies in ``settings.FETCH_ALLOWED_NETWORKS`` (parsed at start-up); IPv6 forms that carry an
   IPv4 address are judged by that IPv4 address;
 * the connection goes to the very address that was checked (the URL's host is
   swapped for the IP literal, the Host header and TLS SNI keep the real name),
@@ -31,8 +31,6 @@ import httpx
 from django.conf import settings
 
 from .choices import CheckOutcome
-
-DEFAULT_USER_AGENT = "ClaimTracker/1.0 (+source checks for fact-checkers)"
 
 # Pages whose text a fact-checker can read and we can compare between checks.
 TEXT_MEDIA_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain", "application/xml", "text/xml"})
@@ -67,16 +65,15 @@ class _Limits:
 
     @classmethod
     def from_settings(cls):
+        """The limits as ``tracker/settings.py`` read and checked them at start-up."""
         return cls(
-            connect_timeout=float(getattr(settings, "FETCH_CONNECT_TIMEOUT", 5.0)),
-            read_timeout=float(getattr(settings, "FETCH_READ_TIMEOUT", 10.0)),
-            total_timeout=float(getattr(settings, "FETCH_TOTAL_TIMEOUT", 30.0)),
-            max_bytes=int(getattr(settings, "FETCH_MAX_BYTES", 10 * 1024 * 1024)),
-            max_redirects=int(getattr(settings, "FETCH_MAX_REDIRECTS", 5)),
-            user_agent=getattr(settings, "FETCH_USER_AGENT", DEFAULT_USER_AGENT),
-            allowed_networks=tuple(
-                ipaddress.ip_network(cidr, strict=False) for cidr in getattr(settings, "FETCH_ALLOWED_NETWORKS", [])
-            ),
+            connect_timeout=settings.FETCH_CONNECT_TIMEOUT,
+            read_timeout=settings.FETCH_READ_TIMEOUT,
+            total_timeout=settings.FETCH_TOTAL_TIMEOUT,
+            max_bytes=settings.FETCH_MAX_BYTES,
+            max_redirects=settings.FETCH_MAX_REDIRECTS,
+            user_agent=settings.FETCH_USER_AGENT,
+            allowed_networks=tuple(settings.FETCH_ALLOWED_NETWORKS),
         )
 
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .choices import CheckOutcome, OutletKind, Reliability, SourceHealth
-from .normalize import normalize_url
+from .normalize import MAX_URL_LENGTH, normalize_url
 
 
 class Outlet(models.Model):
@@ -44,8 +44,8 @@ class SourceQuerySet(models.QuerySet):
 class Source(models.Model):
     """One published page, unique by its normalised URL."""
 
-    url = models.URLField(_("URL"), max_length=2000, unique=True)
-    submitted_url = models.URLField(_("URL as first submitted"), max_length=2000, blank=True)
+    url = models.URLField(_("URL"), max_length=MAX_URL_LENGTH, unique=True)
+    submitted_url = models.URLField(_("URL as first submitted"), max_length=MAX_URL_LENGTH, blank=True)
     outlet = models.ForeignKey(
         Outlet, verbose_name=_("outlet"), null=True, blank=True, on_delete=models.PROTECT, related_name="sources"
     )
@@ -123,7 +123,7 @@ class SourceCheck(models.Model):
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=24, choices=CheckOutcome.choices, blank=True)
     http_status = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
-    final_url = models.URLField(_("final URL"), max_length=2000, blank=True)
+    final_url = models.URLField(_("final URL"), max_length=MAX_URL_LENGTH, blank=True)
     redirect_chain = models.JSONField(_("redirect chain"), default=list, blank=True)
     content_type = models.CharField(_("content type"), max_length=200, blank=True)
     bytes = models.PositiveBigIntegerField(_("bytes"), null=True, blank=True)

@@ -19,7 +19,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from .models import Outlet, Source, SourceCheck
-from .normalize import normalize_url
+from .normalize import MAX_URL_LENGTH, normalize_url
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +32,7 @@ def get_or_create_source(url: str, *, user=None, **fields) -> tuple[Source, bool
     """
     normalized = normalize_url(url)
     source, created = Source.objects.get_or_create(
-        url=normalized, defaults={"submitted_url": url.strip()[:2000], "created_by": user, **fields}
+        url=normalized, defaults={"submitted_url": url.strip()[:MAX_URL_LENGTH], "created_by": user, **fields}
     )
     return source, created
 

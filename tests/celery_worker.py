@@ -12,6 +12,7 @@ the prefork children too, as a machine losing power would.
 
 import base64
 import contextlib
+import ipaddress
 import json
 import os
 import signal
@@ -135,7 +136,7 @@ def celery_worker_process(transactional_db, settings, tmp_path):
         "PYTHONUNBUFFERED": "1",
     }
     settings.MEDIA_ROOT = media_root
-    settings.FETCH_ALLOWED_NETWORKS = ["127.0.0.0/8"]
+    settings.FETCH_ALLOWED_NETWORKS = (ipaddress.ip_network("127.0.0.0/8"),)
     settings.CELERY_TASK_TIME_LIMIT = TASK_TIME_LIMIT
     previous_queue = app.conf.task_default_queue
     app.conf.task_default_queue = queue

@@ -6,6 +6,7 @@ The server counts hits per path and keeps the headers of every request, so a
 test can also prove that a refused fetch never reached it.
 """
 
+import ipaddress
 import threading
 import time
 from collections import Counter
@@ -125,4 +126,4 @@ def loopback_server():
 @pytest.fixture
 def allow_loopback(settings):
     """Let fetches reach the loopback server, which the SSRF rules refuse by default."""
-    settings.FETCH_ALLOWED_NETWORKS = ["127.0.0.0/8"]
+    settings.FETCH_ALLOWED_NETWORKS = (ipaddress.ip_network("127.0.0.0/8"),)

@@ -41,3 +41,29 @@ def test_variants_of_one_url_are_one_source():
     assert (created_first, created_second) == (True, False)
     assert first.pk == second.pk
     assert Source.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # An encoded slash is data inside one path segment, not a separator:
+        # decoding it would make the source another URL, which the server may not serve.
+        ("https://example.com/a%2Fb", "https://example.com/a%2Fb"),
+        ("https://example.com/a%2fb", "https://example.com/a%2Fb"),
+        # Other reserved characters stay encoded too, and an encoded percent stays one.
+        ("https://example.com/a%3Fb%23c%3Bd", "https://example.com/a%3Fb%23c%3Bd"),
+        ("https://example.com/100%25", "https://example.com/100%25"),
+        # Unreserved characters are the same decoded or not, so they are decoded.
+        ("https://example.com/%7Euser/%41%2d%5F", "https://example.com/~user/A-_"),
+        # Hex case does not matter; what must be encoded is.
+        ("https://example.com/%e6%96%b0%E9%97%BB", "https://example.com/%E6%96%B0%E9%97%BB"),
+        ("https://example.com/a b", "https://example.com/a%20b"),
+        ("https://example.com/50%off", "https://example.com/50%25off"),
+    ],
+)
+def test_path_normalisation_keeps_what_the_url_means(raw, expected):
+    assert normalize_url(raw) == expected
+
+
+def test_an_encoded_slash_and_a_slash_are_two_sources():
+    assert normalize_url("https://example.com/a%2Fb") != normalize_url("https://example.com/a/b")

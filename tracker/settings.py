@@ -12,7 +12,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from .env import env_bool, env_float, env_int, env_list, env_str
+from .env import env_bool, env_float, env_int, env_list, env_networks, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -212,15 +212,17 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {"data_folder_in": str(_broker_folder), "data_folder_out": str(_broker_folder)}
 
 # Outbound fetching of user-supplied URLs (sources/fetch.py holds the rules).
-# Networks listed here may be fetched even though they are not public; empty
-# in production, the tests list their own loopback server.
-FETCH_ALLOWED_NETWORKS = env_list("FETCH_ALLOWED_NETWORKS", [])
-FETCH_CONNECT_TIMEOUT = env_float("FETCH_CONNECT_TIMEOUT", 5.0)
-FETCH_READ_TIMEOUT = env_float("FETCH_READ_TIMEOUT", 10.0)
+# Read and checked here, once: a value that cannot be understood stops start-up
+# instead of failing every check. Networks listed in FETCH_ALLOWED_NETWORKS
+# (parsed here into ipaddress networks) may be fetched even though they are not
+# public; empty in production, the tests list their own loopback server.
+FETCH_ALLOWED_NETWORKS = env_networks("FETCH_ALLOWED_NETWORKS", [])
+FETCH_CONNECT_TIMEOUT = env_float("FETCH_CONNECT_TIMEOUT", 5.0, above=0)
+FETCH_READ_TIMEOUT = env_float("FETCH_READ_TIMEOUT", 10.0, above=0)
 # A wall-clock limit over all hops and the whole body, so a slow trickle cannot hold a worker.
-FETCH_TOTAL_TIMEOUT = env_float("FETCH_TOTAL_TIMEOUT", 30.0)
-FETCH_MAX_BYTES = env_int("FETCH_MAX_BYTES", 10 * 1024 * 1024)
-FETCH_MAX_REDIRECTS = env_int("FETCH_MAX_REDIRECTS", 5)
+FETCH_TOTAL_TIMEOUT = env_float("FETCH_TOTAL_TIMEOUT", 30.0, above=0)
+FETCH_MAX_BYTES = env_int("FETCH_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
+FETCH_MAX_REDIRECTS = env_int("FETCH_MAX_REDIRECTS", 5, minimum=0)
 FETCH_USER_AGENT = env_str("FETCH_USER_AGENT", "ClaimTracker/1.0 (+source checks for fact-checkers)")
 
 if not DEBUG:

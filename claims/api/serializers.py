@@ -15,7 +15,7 @@ from claims.choices import ClaimStatus, Role, SourceRole, Stance
 from claims.models import CasualtyFigure, Claim, ClaimSource, Event, Evidence, TroopPresence
 from claims.roles import roles_of
 from claims.services import EDITABLE_FIELDS
-from sources.normalize import normalize_url
+from sources.normalize import MAX_URL_LENGTH, normalize_url
 
 from .serializer_fields import FieldsOnceModelSerializer
 from .source_serializers import NULLABLE_URI, SourceSerializer, protected_download_url
@@ -67,7 +67,7 @@ class ClaimSourceSerializer(FieldsOnceModelSerializer):
 
 
 class SourceLinkInputSerializer(serializers.Serializer):
-    url = serializers.URLField(max_length=2000)
+    url = serializers.URLField(max_length=MAX_URL_LENGTH)
     role = serializers.ChoiceField(choices=SourceRole.choices, default=SourceRole.ORIGIN)
     quoted_passage = serializers.CharField(allow_blank=True, default="", trim_whitespace=True)
 
@@ -244,7 +244,7 @@ class EvidenceInputSerializer(serializers.Serializer):
     """New evidence: a source URL, a file (multipart), or both."""
 
     stance = serializers.ChoiceField(choices=Stance.choices)
-    source_url = serializers.URLField(max_length=2000, required=False, allow_blank=True, default="")
+    source_url = serializers.URLField(max_length=MAX_URL_LENGTH, required=False, allow_blank=True, default="")
     file = serializers.FileField(required=False, allow_null=True, default=None)
     quoted_passage = serializers.CharField(required=False, allow_blank=True, default="")
     note = serializers.CharField(required=False, allow_blank=True, default="")

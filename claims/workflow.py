@@ -8,6 +8,8 @@ the API and the admin call it and never re-check the rules themselves.
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -30,8 +32,9 @@ class Transition:
     target: ClaimStatus
     roles: frozenset
     needs_rationale: bool = False
-    # The two-person rule: whoever submitted the claim may not make this move.
-    not_by_submitter: bool = False
+    # The two-person rule: whoever submitted the claim, or changed what it
+    # says since its last verdict, may not make this move.
+    not_by_author: bool = False
     # The claim's submitter may make this move whatever their role.
     submitter_may: bool = False
 
@@ -59,7 +62,7 @@ TRANSITIONS: tuple[Transition, ...] = (
             target=verdict,
             roles=_EDITORS,
             needs_rationale=True,
-            not_by_submitter=True,
+            not_by_author=True,
         )
         for verdict, label in _VERDICT_LABELS.items()
     ),
@@ -91,6 +94,49 @@ TRANSITIONS: tuple[Transition, ...] = (
 )
 
 
+# What a claim says, as its log's ``changes`` name it: its text and
+# translation, who says it, where and when, its figures and troop presences.
+# Its kind and its event only file it, and change nothing that is published.
+SUBSTANCE = frozenset(
+    {
+        "text",
+        "language",
+        "translation",
+        "claimant",
+        "place",
+        "occurred_on",
+        "occurred_until",
+        "time_precision",
+        "stated_on",
+        "casualty_figures",
+        "troop_presences",
+    }
+)
+
+
+def changed_substance(claim: Claim, user) -> bool:
+    """Whether ``user`` changed what ``claim`` says (its substance or its
+    sources) since its last verdict was published, or since it was submitted.
+
+    Counting from the last verdict rather than from the start of the review
+    closes a way round the two-person rule: rewriting a waiting claim and then
+    letting someone else start its review. What was changed before the last
+    verdict has been judged by whoever published it.
+    """
+    last_verdict = (
+        ClaimLogEntry.objects.filter(
+            claim_id=claim.pk, action=LogAction.STATUS_CHANGED, to_status__in=ClaimStatus.verdicts()
+        )
+        .order_by("-id")
+        .values("id")[:1]
+    )
+    return (
+        ClaimLogEntry.objects.filter(claim_id=claim.pk, actor_id=user.pk, id__gt=Coalesce(Subquery(last_verdict), 0))
+        .filter(Q(action=LogAction.SOURCE_LINKED) | Q(action=LogAction.EDITED, changes__has_any_keys=list(SUBSTANCE)))
+        .exists()
+    )
+
+
 def find_transition(current: str, target: str) -> Transition | None:
     """The table entry for moving from ``current`` to ``target``, if any."""
     for rule in TRANSITIONS:
@@ -110,9 +156,14 @@ def refusal(claim: Claim, user, rule: Transition | None, rationale: str = "") ->
     is_submitter = user.is_authenticated and claim.submitter_id == user.pk
     if not (roles_of(user) & rule.roles or (rule.submitter_may and is_submitter and roles_of(user))):
         return TransitionRefused(_("Your role may not do this: “%(label)s”.") % {"label": rule.label}, code="role")
-    if rule.not_by_submitter and is_submitter:
+    if rule.not_by_author and is_submitter:
         return TransitionRefused(
             _("You submitted this claim, so another editor must publish its verdict (two-person rule)."),
+            code="two_person",
+        )
+    if rule.not_by_author and changed_substance(claim, user):
+        return TransitionRefused(
+            _("You changed what this claim says, so another editor must publish its verdict (two-person rule)."),
             code="two_person",
         )
     return None

@@ -193,6 +193,36 @@ def test_two_person_rule(client_for, claim_factory, editor):
     assert ClaimLogEntry.objects.count() == entries
 
 
+def test_editor_who_rewrote_a_reviewers_figures_cannot_publish_them_alone(client_for, claim_factory, reviewer, editor):
+    """The outside review's case: "6 killed by mines" rewritten into "600
+    killed by shelling" and published by the same editor."""
+    claim = claim_factory(submitter=reviewer, text="6 killed by mines, 4 soldiers and 2 civilians")
+    claim = change_status(claim, reviewer, ClaimStatus.IN_REVIEW, expected_version=claim.version)
+    api = client_for(editor)
+    edited = api.patch(
+        f"/api/claims/{claim.pk}/",
+        {
+            "version": claim.version,
+            "text": "600 killed by shelling",
+            "casualty_figures": [{"category": "killed", "qualifier": "exact", "low": 600}],
+        },
+        format="json",
+    )
+    assert edited.status_code == 200
+
+    offered = api.get(f"/api/claims/{claim.pk}/transitions/").json()
+    published = api.post(
+        f"/api/claims/{claim.pk}/transitions/",
+        {"target": "supported", "version": edited.json()["version"], "rationale": "Confirmed."},
+        format="json",
+    )
+
+    assert "supported" not in {move["target"] for move in offered}
+    assert (published.status_code, published.json()["code"]) == (403, "two_person")
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.IN_REVIEW
+
+
 def test_a_move_the_table_does_not_allow_is_403_with_its_code(client_for, claim_factory, reviewer, editor):
     claim = claim_factory(submitter=reviewer)
 

@@ -1,10 +1,13 @@
 """The verification workflow: every allowed move, and a refusal per rule."""
 
+import datetime as dt
+
 import pytest
 
-from claims.choices import ClaimStatus, LogAction
+from claims.choices import ClaimKind, ClaimStatus, LogAction
 from claims.exceptions import StaleVersion, TransitionRefused
-from claims.models import ClaimLogEntry, Verdict
+from claims.models import Actor, ClaimLogEntry, Event, Place, Verdict
+from claims.services import SourceLinkData, edit_claim, link_source
 from claims.workflow import TRANSITIONS, allowed_transitions, change_status
 
 pytestmark = pytest.mark.django_db
@@ -136,3 +139,93 @@ def test_allowed_transitions_lists_what_the_table_allows(claim_factory, reviewer
 def test_table_names_are_unique():
     names = [rule.name for rule in TRANSITIONS]
     assert len(names) == len(set(names))
+
+
+# The two-person rule reaches whoever wrote what is published: an editor who
+# changed a claim's substance cannot publish its verdict alone.
+
+
+def _mines_claim(claim_factory, reviewer):
+    claim = claim_factory(
+        text="6 killed by mines, 4 soldiers and 2 civilians",
+        kind=ClaimKind.CASUALTY_FIGURE,
+        figures=[{"category": "killed", "qualifier": "exact", "low": 6}],
+    )
+    return move(claim, reviewer, ClaimStatus.IN_REVIEW, rationale="")
+
+
+def test_editor_who_rewrote_the_text_in_review_cannot_publish(claim_factory, reviewer, editor, other_editor):
+    claim = _mines_claim(claim_factory, reviewer)
+    claim = edit_claim(claim, editor, expected_version=claim.version, fields={"text": "600 killed by shelling"})
+    assert ClaimStatus.SUPPORTED not in {rule.target for rule in allowed_transitions(claim, editor)}
+    with pytest.raises(TransitionRefused) as refused:
+        move(claim, editor, ClaimStatus.SUPPORTED)
+    assert refused.value.code == "two_person"
+    claim.refresh_from_db()
+    assert (claim.status, Verdict.objects.count()) == (ClaimStatus.IN_REVIEW, 0)
+    assert move(claim, other_editor, ClaimStatus.REFUTED).status == ClaimStatus.REFUTED
+
+
+def _army_on_the_hill():
+    return {
+        "force": Actor.objects.create(name="Army"),
+        "place": Place.objects.create(name="Hill"),
+        "presence": "present",
+    }
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda: {"figures": [{"category": "killed", "qualifier": "exact", "low": 600}]},
+        lambda: {"presences": [_army_on_the_hill()]},
+        lambda: {"fields": {"translation": "600 killed by shelling"}},
+        lambda: {"fields": {"stated_on": dt.date(2020, 10, 1)}},
+    ],
+    ids=["figures", "presences", "translation", "stated_on"],
+)
+def test_editor_who_changed_any_substance_in_review_cannot_publish(claim_factory, reviewer, editor, change):
+    claim = _mines_claim(claim_factory, reviewer)
+    claim = edit_claim(claim, editor, expected_version=claim.version, **{"fields": {}, **change()})
+    with pytest.raises(TransitionRefused) as refused:
+        move(claim, editor, ClaimStatus.SUPPORTED)
+    assert refused.value.code == "two_person"
+
+
+def test_editor_who_linked_a_source_in_review_cannot_publish(claim_factory, reviewer, editor):
+    claim = _mines_claim(claim_factory, reviewer)
+    link_source(claim, editor, SourceLinkData(url="https://news.example/600-killed"))
+    with pytest.raises(TransitionRefused) as refused:
+        move(claim, editor, ClaimStatus.SUPPORTED)
+    assert refused.value.code == "two_person"
+
+
+def test_editor_who_rewrote_it_before_review_began_cannot_publish(claim_factory, reviewer, editor):
+    """Editing while the claim waits, then letting someone else start the
+    review, is no way round the rule: what the editor wrote is still what
+    would be published."""
+    claim = claim_factory(text="6 killed by mines")
+    claim = edit_claim(claim, editor, expected_version=claim.version, fields={"text": "600 killed by shelling"})
+    claim = move(claim, reviewer, ClaimStatus.IN_REVIEW, rationale="")
+    with pytest.raises(TransitionRefused) as refused:
+        move(claim, editor, ClaimStatus.SUPPORTED)
+    assert refused.value.code == "two_person"
+
+
+def test_refiling_a_claim_under_an_event_is_not_a_change_of_substance(claim_factory, reviewer, editor):
+    claim = _mines_claim(claim_factory, reviewer)
+    event = Event.objects.create_named("Shelling of the border villages")
+    claim = edit_claim(
+        claim, editor, expected_version=claim.version, fields={"event": event, "kind": ClaimKind.STATEMENT}
+    )
+    assert move(claim, editor, ClaimStatus.SUPPORTED).status == ClaimStatus.SUPPORTED
+
+
+def test_an_edit_already_judged_by_another_editor_does_not_bar_the_next_verdict(
+    claim_factory, reviewer, editor, other_editor
+):
+    claim = _mines_claim(claim_factory, reviewer)
+    claim = edit_claim(claim, editor, expected_version=claim.version, fields={"text": "6 killed by a mine"})
+    claim = move(claim, other_editor, ClaimStatus.SUPPORTED)
+    claim = move(claim, other_editor, ClaimStatus.IN_REVIEW, rationale="A second ministry statement.")
+    assert move(claim, editor, ClaimStatus.DISPUTED).status == ClaimStatus.DISPUTED

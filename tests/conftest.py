@@ -15,7 +15,7 @@ from claims.choices import ClaimKind, Language, Role
 from claims.services import SourceLinkData, submit_claim
 
 # Fixture modules: the loopback HTTP server, the browser, the Celery worker.
-pytest_plugins = ["tests.loopback", "tests.browser", "tests.celery_worker"]
+pytest_plugins = ["tests.loopback", "tests.browser", "tests.celery_worker", "tests.web_process"]
 
 _counter = itertools.count(1)
 

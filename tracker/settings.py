@@ -209,7 +209,11 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     # The no-Redis fallback of ``bin/run``: messages are files in one folder.
     _broker_folder = Path(env_str("CELERY_BROKER_FOLDER", str(BASE_DIR / ".run" / "broker")))
     _broker_folder.mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"data_folder_in": str(_broker_folder), "data_folder_out": str(_broker_folder)}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_broker_folder),
+        "data_folder_out": str(_broker_folder),
+        "control_folder": str(_broker_folder / "control"),  # else a ``control/`` in the working directory
+    }
 
 # Outbound fetching of user-supplied URLs (sources/fetch.py holds the rules).
 # Read and checked here, once: a value that cannot be understood stops start-up

@@ -1,0 +1,63 @@
+"""The web process that ``bin/run`` and the production start run: bounded
+database connections under concurrent requests, hashed static files."""
+
+import re
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import pytest
+from django.db import connection
+
+from tests.celery_worker import BASE_DIR
+
+pytestmark = pytest.mark.e2e
+
+STRONG_KEY = "x7#kP2!vQ9@mL4$wR8^zT1&bN6*cY3(dF5)gH0-jK2_sA9+eU4=iO7"
+
+
+def other_connections_to_the_test_database() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return cursor.fetchone()[0]
+
+
+def test_concurrent_requests_never_hold_more_connections_than_workers_times_threads(start_web_process):
+    # Two workers of four threads, set here so that the bound does not
+    # depend on this machine's cores; bin/run takes the defaults of the same file.
+    workers, threads = 2, 4
+    web = start_web_process(
+        DATABASE_CONN_MAX_AGE="60", DEBUG="true", WEB_CONCURRENCY=str(workers), WEB_THREADS=str(threads)
+    )
+    concurrent, rounds = 24, 5
+    statuses, most_connections = [], 0
+    limits = httpx.Limits(max_connections=concurrent)
+    with httpx.Client(base_url=web.url, timeout=30, limits=limits) as client, ThreadPoolExecutor(concurrent) as pool:
+        for _ in range(rounds):
+            answers = pool.map(lambda _: client.get("/claims/claimreview.json"), range(concurrent))
+            statuses += [answer.status_code for answer in answers]
+            most_connections = max(most_connections, other_connections_to_the_test_database())
+
+    assert statuses == [200] * concurrent * rounds
+    # Each thread keeps its connection (CONN_MAX_AGE) and reuses it.
+    assert 0 < most_connections <= workers * threads
+
+
+def test_production_start_serves_hashed_static_files_with_debug_off(start_web_process):
+    web = start_web_process(
+        DEBUG="false",
+        SECRET_KEY=STRONG_KEY,
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL_REDIRECT="false",
+        WEB_CONCURRENCY="1",
+    )
+    login_page = httpx.get(f"{web.url}/accounts/login/", timeout=10)
+    assert login_page.status_code == 200
+    hashed = re.search(r'href="(/static/css/tracker\.[0-9a-f]{12}\.css)"', login_page.text)
+    assert hashed, "the page links the stylesheet under its hashed name"
+
+    stylesheet = httpx.get(f"{web.url}{hashed.group(1)}", timeout=10)
+    assert stylesheet.status_code == 200
+    assert stylesheet.text == (BASE_DIR / "static" / "css" / "tracker.css").read_text()
+    assert "immutable" in stylesheet.headers["Cache-Control"]

@@ -1,0 +1,46 @@
+"""Gunicorn's settings for the web process (``bin/serve web``, which ``bin/run`` uses too).
+
+Each worker process serves ``threads`` requests at once, one per thread, and
+Django keeps one database connection per thread for ``DATABASE_CONN_MAX_AGE``
+seconds, reused by the next request that thread serves. So a web machine holds
+at most ``workers × threads`` database connections however many requests
+arrive (the rest wait in the listen backlog), and a site's total is that times
+its web machines plus the Celery workers': keep it under PostgreSQL's
+``max_connections`` (100 by default). ``runserver`` started a thread, and so a
+connection, per concurrent request: 20 at once exhausted the database.
+
+A graceful reload (new code, new settings) is ``kill -HUP`` to the master: it
+starts new workers and lets the old ones finish their requests first.
+"""
+
+import os
+
+from tracker.env import env_int, env_str
+
+# Loopback unless told otherwise: a reverse proxy (TLS) in front, on the same machine.
+bind = [env_str("WEB_BIND", f"127.0.0.1:{env_int('PORT', 8000)}")]
+
+# Threads cover the waits on the database; processes use the cores. One
+# process more than cores keeps the cores busy while one waits on the GIL.
+worker_class = "gthread"
+workers = env_int("WEB_CONCURRENCY", (os.cpu_count() or 1) + 1)
+threads = env_int("WEB_THREADS", 4)
+
+# A worker whose main loop is silent this long is hung and is replaced (a slow
+# request in one thread does not count: the loop keeps beating in gthread).
+timeout = env_int("WEB_TIMEOUT", 30)
+# On reload or shutdown, requests in progress get this long to finish.
+graceful_timeout = env_int("WEB_GRACEFUL_TIMEOUT", 30)
+keepalive = 5
+# Workers are replaced after a few thousand requests (staggered), so that
+# memory a request left behind cannot grow for the months the site runs.
+max_requests = env_int("WEB_MAX_REQUESTS", 5000)
+max_requests_jitter = max_requests // 10
+
+accesslog = "-"
+errorlog = "-"
+proc_name = "claim-tracker-web"
+# Gunicorn 25+ opens a control socket at one path per user, which a second
+# server on the machine (a test, a second site) would take over; ``kill -HUP``
+# and ``kill -TERM`` to the master are the controls we document.
+control_socket_disable = True

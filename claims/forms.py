@@ -6,28 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from sources.normalize import MAX_URL_LENGTH
 
-from .choices import PlacePrecision, Presence, SourceRole, Stance
-from .models import Actor, CasualtyFigure, Claim, Event, Place
+from .choices import Presence, SourceRole, Stance
+from .models import CasualtyFigure, Claim, Event
 
 _DATE = forms.DateInput(attrs={"type": "date"})
-
-
-def actor_named(name: str) -> Actor | None:
-    """The actor called ``name``, created if new; ``None`` for an empty name."""
-    name = " ".join(name.split())
-    if not name:
-        return None
-    return Actor.objects.filter(name__iexact=name).first() or Actor.objects.create(name=name)
-
-
-def place_named(name: str) -> Place | None:
-    """The place called ``name``, created (as a locality) if new."""
-    name = " ".join(name.split())
-    if not name:
-        return None
-    return Place.objects.filter(name__iexact=name).first() or Place.objects.create(
-        name=name, precision=PlacePrecision.LOCALITY
-    )
 
 
 class ClaimForm(forms.ModelForm):
@@ -69,13 +51,13 @@ class ClaimForm(forms.ModelForm):
         return cleaned
 
     def claim_fields(self) -> dict:
-        """The ``Claim`` field values for ``claims.services``, with named
-        claimant, place and event resolved to rows."""
+        """The ``Claim`` field values for ``claims.services``, with claimant,
+        place and a new event by name: the service finds or creates them."""
         data = {name: self.cleaned_data[name] for name in self.Meta.fields}
-        data["claimant"] = actor_named(self.cleaned_data["claimant_name"])
-        data["place"] = place_named(self.cleaned_data["place_name"])
+        data["claimant_name"] = self.cleaned_data["claimant_name"]
+        data["place_name"] = self.cleaned_data["place_name"]
         if self.cleaned_data.get("new_event_name"):
-            data["event"] = Event.objects.create_named(self.cleaned_data["new_event_name"])
+            data["event_name"] = self.cleaned_data["new_event_name"]
         return data
 
 
@@ -116,8 +98,8 @@ class TroopPresenceForm(forms.Form):
 
     def presence_fields(self) -> dict:
         return {
-            "force": actor_named(self.cleaned_data["force_name"]),
-            "place": place_named(self.cleaned_data["place_name"]),
+            "force_name": self.cleaned_data["force_name"],
+            "place_name": self.cleaned_data["place_name"],
             "presence": self.cleaned_data["presence"],
             "period_start": self.cleaned_data["period_start"],
             "period_end": self.cleaned_data["period_end"],

@@ -31,7 +31,8 @@ from sources.normalize import normalize_url
 from sources.services import checks_sent_together
 
 from .choices import CasualtyCategory, Population, SourceRole
-from .models import Actor, CasualtyFigure, Claim, Event
+from .lookups import resolve_event
+from .models import Actor, CasualtyFigure, Claim
 from .permissions import Action, require
 from .services import SourceLinkData, submit_claim
 
@@ -229,12 +230,12 @@ def _claim_fields(row: ImportRow, errors: _Errors) -> dict:
     for name in ("occurred_on", "stated_on"):
         fields[name] = _date(values[name], name, errors)
     if values["event"]:
-        fields["event"] = Event.objects.filter(slug=values["event"]).first()
+        fields["event"] = resolve_event(slug=values["event"])
         if fields["event"] is None:
             errors.add("event", _("There is no event with the slug “%(slug)s”.") % {"slug": values["event"]})
     if values["claimant"]:
         try:
-            Actor(name=values["claimant"]).full_clean(validate_unique=False)
+            Actor(name=values["claimant"]).full_clean(validate_unique=False, validate_constraints=False)
         except ValidationError as error:
             errors.add_validation_error(error, label=lambda name: "claimant")
     try:
@@ -288,9 +289,9 @@ def _import_row(user, row: ImportRow) -> RowResult:
         return RowResult(row.number, errors=dict(errors))
     try:
         with transaction.atomic():
-            if row.values["claimant"]:
-                fields["claimant"], _created = Actor.objects.get_or_create(name=row.values["claimant"])
-            claim = submit_claim(user, fields=fields, figures=figures, sources=sources)
+            claim = submit_claim(
+                user, fields={**fields, "claimant_name": row.values["claimant"]}, figures=figures, sources=sources
+            )
     except ValidationError as error:
         errors.add_validation_error(error)
     except DatabaseError as error:

@@ -34,6 +34,7 @@ from .choices import (
     Stance,
     TimePrecision,
 )
+from .names import name_key
 from .search import search_tokens
 from .uploads import validate_evidence_file
 
@@ -48,11 +49,32 @@ class Undeletable(models.Model):
         raise PermissionError(f"{type(self).__name__} rows are never deleted; withdraw them instead.")
 
 
-class Actor(Undeletable):
+class NamedRow(Undeletable):
+    """A row that people refer to by typing its name (``claims.lookups``
+    finds it): ``name_key`` is the name as compared (``claims.names``),
+    kept up to date on every save."""
+
+    name_key = models.TextField(editable=False, db_index=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.name_key = name_key(self.name)
+        if kwargs.get("update_fields") is not None and "name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_key"}
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        # Before the unique checks that compare it.
+        self.name_key = name_key(self.name)
+
+
+class Actor(NamedRow):
     """Someone who makes claims or is the subject of them: a ministry, an
     armed force, a local population, a politician."""
 
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    name = models.CharField(_("name"), max_length=200)
     name_original = models.CharField(_("name in original language"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=24, choices=ActorKind.choices, default=ActorKind.OTHER)
     affiliation = models.ForeignKey(
@@ -69,12 +91,19 @@ class Actor(Undeletable):
         ordering = ["name"]
         verbose_name = _("actor")
         verbose_name_plural = _("actors")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name_key"],
+                name="unique_actor_name_key",
+                violation_error_message=_("There is already a party of this name (ignoring case and width)."),
+            )
+        ]
 
     def __str__(self):
         return self.name
 
 
-class Place(Undeletable):
+class Place(NamedRow):
     """A named place with a precision, so claims about the same place can be
     compared later."""
 
@@ -93,7 +122,15 @@ class Place(Undeletable):
         ordering = ["name"]
         verbose_name = _("place")
         verbose_name_plural = _("places")
-        constraints = [models.UniqueConstraint(fields=["name", "precision"], name="unique_place_name_precision")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name_key", "precision"],
+                name="unique_place_name_key_precision",
+                violation_error_message=_(
+                    "There is already a place of this name (ignoring case and width) at this precision."
+                ),
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -110,7 +147,7 @@ class EventQuerySet(models.QuerySet):
         return self.create(name=name.strip(), slug=slug)
 
 
-class Event(Undeletable):
+class Event(NamedRow):
     """A happening that several claims are about, so that competing figures
     and contradictory claims sit side by side."""
 

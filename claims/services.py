@@ -4,10 +4,16 @@ Each function checks the permission (``claims.permissions``), validates the
 rows it writes, appends to the claim's log, and asks for source checks once
 the transaction commits. Status changes are not here: see
 ``claims.workflow.change_status``.
+
+A claim's claimant, place and event, and a troop presence's force and place,
+may be given as rows or by name (``_with_named_rows``): names are found or
+created through ``claims.lookups`` here, inside the write transaction, so
+that a submission that fails leaves no party, place or event behind.
 """
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -15,6 +21,7 @@ from sources.services import get_or_create_source, outlet_for_domain, request_ch
 
 from .choices import LogAction, SourceRole
 from .exceptions import StaleVersion
+from .lookups import get_or_create_actor, get_or_create_event, get_or_create_place
 from .models import CasualtyFigure, Claim, ClaimLogEntry, ClaimSource, Evidence, TroopPresence
 from .permissions import Action, require
 from .uploads import evidence_content_type
@@ -57,13 +64,42 @@ def _log(claim: Claim, user, action: str, **extra) -> ClaimLogEntry:
     return ClaimLogEntry.objects.create(claim=claim, actor=user, action=action, claim_version=claim.version, **extra)
 
 
+def _found_or_created(key: str, lookup, *args):
+    """The row ``lookup(*args)`` finds or creates; its validation errors are
+    put under ``key``, the name the caller gave."""
+    try:
+        return lookup(*args)
+    except ValidationError as error:
+        raise ValidationError({key: error.messages}) from error
+
+
+def _with_named_rows(values: dict) -> dict:
+    """``values`` (a claim's or a troop presence's) with the rows given by
+    name found, or created if new: ``claimant_name``, ``force_name``,
+    ``place_name`` (with ``place_precision``, optional) and ``event_name``
+    (with ``event_slug``, optional) become ``claimant``, ``force``, ``place``
+    and ``event``."""
+    values = dict(values)
+    if "claimant_name" in values:
+        values["claimant"] = _found_or_created("claimant_name", get_or_create_actor, values.pop("claimant_name"))
+    if "force_name" in values:
+        values["force"] = _found_or_created("force_name", get_or_create_actor, values.pop("force_name"))
+    if "place_name" in values:
+        name, precision = values.pop("place_name"), values.pop("place_precision", "")
+        values["place"] = _found_or_created("place_name", get_or_create_place, name, precision)
+    if "event_name" in values or "event_slug" in values:
+        name, slug = values.pop("event_name", ""), values.pop("event_slug", "")
+        values["event"] = _found_or_created("event_name", lambda: get_or_create_event(name, slug=slug))
+    return values
+
+
 def _write_details(claim: Claim, figures, presences) -> None:
     for data in figures:
         figure = CasualtyFigure(claim=claim, **data)
         figure.full_clean(exclude=["claim"])
         figure.save()
     for data in presences:
-        presence = TroopPresence(claim=claim, **data)
+        presence = TroopPresence(claim=claim, **_with_named_rows(data))
         presence.full_clean(exclude=["claim"])
         presence.save()
 
@@ -73,12 +109,13 @@ def submit_claim(user, *, fields: dict, figures=(), presences=(), sources=()) ->
     """Create a claim with its structured detail and sources.
 
     ``fields`` holds ``Claim`` field values; ``figures`` and ``presences``
-    dicts of ``CasualtyFigure``/``TroopPresence`` values; ``sources`` a list
-    of ``SourceLinkData``. Raises ``ValidationError`` and writes nothing if
-    any part is invalid.
+    dicts of ``CasualtyFigure``/``TroopPresence`` values (related rows may be
+    given by name, see ``_with_named_rows``); ``sources`` a list of
+    ``SourceLinkData``. Raises ``ValidationError`` and writes nothing if any
+    part is invalid.
     """
     require(user, Action.SUBMIT_CLAIM)
-    claim = Claim(submitter=user, **fields)
+    claim = Claim(submitter=user, **_with_named_rows(fields))
     claim.full_clean()
     claim.save()
     _write_details(claim, figures, presences)
@@ -101,7 +138,7 @@ def edit_claim(claim: Claim, user, *, expected_version: int, fields: dict, figur
     if locked.version != expected_version:
         raise StaleVersion(expected_version, locked.version)
     changes = {}
-    for name, value in fields.items():
+    for name, value in _with_named_rows(fields).items():
         if name not in EDITABLE_FIELDS:
             raise ValueError(f"{name} cannot be edited")
         old = getattr(locked, name)

@@ -122,7 +122,6 @@ def claim_submit(request):
     return render(request, "claims/claim_submit.html", {**forms, "similar": similar}, status=status)
 
 
-@transaction.atomic
 def _submit(user, forms) -> Claim:
     return services.submit_claim(
         user,
@@ -283,15 +282,14 @@ def claim_edit(request, pk):
         checks = [form.is_valid(), *(formset.is_valid() for formset in details.values() if formset.is_bound)]
         if all(checks):
             try:
-                with transaction.atomic():
-                    services.edit_claim(
-                        claim,
-                        request.user,
-                        expected_version=form.cleaned_data["version"],
-                        fields=form.claim_fields(),
-                        figures=edited_figures(details["figures"]),
-                        presences=edited_presences(details["presences"]),
-                    )
+                services.edit_claim(
+                    claim,
+                    request.user,
+                    expected_version=form.cleaned_data["version"],
+                    fields=form.claim_fields(),
+                    figures=edited_figures(details["figures"]),
+                    presences=edited_presences(details["presences"]),
+                )
             except StaleVersion as stale:
                 conflict = stale
                 claim.refresh_from_db()

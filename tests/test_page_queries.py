@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from claims.choices import Presence
-from claims.forms import actor_named, place_named
+from claims.lookups import get_or_create_actor, get_or_create_place
 from claims.models import Event
 from claims.services import SourceLinkData
 from sources.choices import SourceHealth
@@ -28,9 +28,9 @@ def event(db):
 def add_claims(claim_factory, event):
     """Add ``n`` claims about ``event``, each with a claimant, a place, a
     figure, a troop presence and two sources (one shared with the claim before)."""
-    claimant = actor_named("Ministry of Defence")
-    place = place_named("Stepanakert")
-    force = actor_named("Azerbaijani army")
+    claimant = get_or_create_actor("Ministry of Defence")
+    place = get_or_create_place("Stepanakert")
+    force = get_or_create_actor("Azerbaijani army")
     serial = itertools.count(1)
 
     def add(n):

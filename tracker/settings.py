@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "axes",
     "sources",
     "claims",
+    "intelligence",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,104 @@
+"""Troop-presence statements: a force said to be, or not to be, at a place.
+
+Read from the phrases of wire copy: "X troops are (not) present / deployed /
+stationed in P", "there are no X troops in P", "X forces have entered /
+withdrawn from P"; "X部队(并)没有出现在P", "X部队进驻了P", "X军队已撤出P".
+A count before the force ("2,000 Russian peacekeepers") is its strength, not
+part of its name, and never a casualty figure. A force written as 其 ("its")
+is the claimant's: "亚美尼亚方面表示，其武装部队并没有出现在纳卡地区" is about
+亚美尼亚武装部队.
+"""
+
+import re
+from dataclasses import asdict, dataclass
+
+from claims.choices import Presence
+
+
+@dataclass(frozen=True)
+class PresenceCandidate:
+    force: str
+    place: str
+    presence: str
+
+    def as_fields(self) -> dict:
+        return {key: str(value) for key, value in asdict(self).items()}
+
+
+_EN_MODIFIER = (
+    r"(?:the|its|their|his|her|regular|foreign|government|rebel|special|allied|enemy|ground|peacekeeping|armed|elite"
+    r"|national|border|[A-Z][\w'’.-]*|[\d,]+)"
+)
+_EN_FORCE = (
+    rf"(?P<force>(?:{_EN_MODIFIER}\s+){{0,4}}(?:armed\s+forces|troops|forces|army|soldiers|peacekeepers|units"
+    r"|military|fighters|mercenaries|servicemen|contingent|battalions?|brigades?))"
+)
+_EN_PLACE = (
+    r"(?P<place>(?:the\s+)?[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|of|al|el))*|the\s+(?:region|area|town|city|zone"
+    r"|enclave|territory|border\s+area|country))"
+)
+_EN_RULES = [
+    (
+        Presence.ABSENT,
+        rf"{_EN_FORCE}\s+(?:are|is|were|was|remain|have\s+been)\s+(?:not|no\s+longer)\s+(?:present|deployed|stationed"
+        rf"|based)\s+(?:in|on|at)\s+{_EN_PLACE}",
+    ),
+    (Presence.ABSENT, rf"\bthere\s+(?:are|were|is)\s+no\s+{_EN_FORCE}\s+(?:present\s+)?(?:in|on|at)\s+{_EN_PLACE}"),
+    (
+        Presence.ABSENT,
+        rf"{_EN_FORCE}\s+(?:have\s+|has\s+|had\s+)?(?:withdrawn|pulled\s+out|left|retreated)\s+(?:from\s+)?{_EN_PLACE}",
+    ),
+    (
+        Presence.PRESENT,
+        rf"{_EN_FORCE}\s+(?:are|is|were|was|remain|remained|have\s+been|had\s+been)\s+(?:still\s+)?(?:present"
+        rf"|deployed|stationed|based)\s+(?:in|on|at)\s+{_EN_PLACE}",
+    ),
+    (
+        Presence.PRESENT,
+        rf"{_EN_FORCE}\s+(?:have\s+|has\s+|had\s+)?(?:entered|moved\s+into|arrived\s+in|crossed\s+into|deployed\s+(?:in|to)"
+        rf"|been\s+deployed\s+(?:in|to))\s+{_EN_PLACE}",
+    ),
+]
+
+_ZH_FORCE = r"(?P<force>[\u4e00-\u9fff·]{0,10}?(?:武装部队|维和部队|维和人员|部队|军队|军人|士兵|武装力量|武装人员))"
+_ZH_PLACE = (
+    r"(?P<place>该地区|该国|当地|[\u4e00-\u9fff·-]{1,12}?(?:地区|州|省|市|镇|村|走廊|边境|境内|一带|半岛|高地)"
+    r"|[\u4e00-\u9fff·-]{2,8}?(?=[，。；]|$))"
+)
+_ZH_RULES = [
+    (
+        Presence.ABSENT,
+        rf"{_ZH_FORCE}(?:并|均|目前|已|仍|从来)?(?:没有|并未|未|不|没|从未)(?:出现|驻扎|部署|在)(?:在|于)?{_ZH_PLACE}",
+    ),
+    (Presence.ABSENT, rf"{_ZH_FORCE}(?:已经|已|均|已全部|全部)?(?:撤出|撤离|离开)了?{_ZH_PLACE}"),
+    (
+        Presence.PRESENT,
+        rf"{_ZH_FORCE}(?:已经|已|仍然|仍|目前)?(?:进驻|驻扎在|驻扎于|驻扎|部署在|部署于|出现在|驻守|抵达|进入)了?{_ZH_PLACE}",
+    ),
+]
+_RULES = {
+    "en": [(presence, re.compile(pattern)) for presence, pattern in _EN_RULES],
+    "zh": [(presence, re.compile(pattern)) for presence, pattern in _ZH_RULES],
+}
+_EN_STRENGTH = re.compile(r"^(?:the\s+)?[\d,]+\s+")
+_ZH_ATTRIBUTION_PREFIX = re.compile(r"^.*?(?:表示|称|说|指出)")
+_ZH_CLAIMANT_SUFFIX = re.compile(r"(?:方面|政府|国防部|外交部|当局)$")
+
+
+def find_presences(sentence: str, language: str, claimant: str = "") -> list[PresenceCandidate]:
+    """The troop-presence statements of ``sentence``; ``claimant`` is whose
+    force 其 ("its") is."""
+    found = []
+    for presence, pattern in _RULES[language]:
+        for match in pattern.finditer(sentence):
+            force, place = match["force"].strip(), match["place"].strip()
+            if language == "en":
+                force = _EN_STRENGTH.sub("", force)
+            else:
+                force = _ZH_ATTRIBUTION_PREFIX.sub("", force)
+                if force.startswith("其") and claimant:
+                    force = _ZH_CLAIMANT_SUFFIX.sub("", claimant) + force[1:]
+            candidate = PresenceCandidate(force=force, place=place, presence=presence)
+            if candidate not in found:
+                found.append(candidate)
+    return found

@@ -30,9 +30,9 @@ def _content_type_for(name: str) -> str | None:
 _SIZE_UNITS = ((1024 * 1024, _("%(amount)s MB")), (1024, _("%(amount)s KB")))
 
 
-def _size(count: int, rounding) -> str:
+def describe_size(count: int, rounding=math.floor) -> str:
     """``count`` bytes in the largest unit that fits, to a tenth, rounded
-    with ``rounding`` (``math.ceil`` or ``math.floor``); "20.0" is "20"."""
+    with ``rounding`` (``math.floor`` or ``math.ceil``); "20.0" is "20"."""
     for unit, text in _SIZE_UNITS:
         if count >= unit:
             amount = f"{rounding(count * 10 / unit) / 10:.1f}".removesuffix(".0")
@@ -49,7 +49,7 @@ def validate_evidence_file(upload) -> None:
         # over reads as larger ("20.1 MB; the limit is 20 MB"), never as "20.0 MB; at most 20.0 MB".
         raise ValidationError(
             _("The file is %(size)s; the limit is %(limit)s."),
-            params={"size": _size(upload.size, math.ceil), "limit": _size(limit, math.floor)},
+            params={"size": describe_size(upload.size, math.ceil), "limit": describe_size(limit)},
             code="too_large",
         )
     name = PurePath(upload.name).name

@@ -93,6 +93,12 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
     )
 }
+# No statement may hold PostgreSQL for longer than this (0: no limit), so that
+# no request ties up a connection and its locks for minutes; a migration of a
+# large table may need it lifted for its run. SQLite has no such setting.
+DATABASE_STATEMENT_TIMEOUT = env_int("DATABASE_STATEMENT_TIMEOUT_SECONDS", 30)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT}s"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -159,6 +165,9 @@ EVIDENCE_ALLOWED_CONTENT_TYPES = {
     "application/warc": [".warc", ".warc.gz"],
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The largest API request body other than a file upload (claims/api/parsers.py):
+# a claim with its fifty figures, presences and sources and long quoted passages fits.
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 2 * 1024 * 1024)
 
 # Background work: Celery on Redis. ``bin/run`` swaps in kombu's filesystem
 # transport when no Redis answers, so background work is never dropped.
@@ -251,6 +260,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["claims.api.permissions.TrackerPermission"],
+    "DEFAULT_PARSER_CLASSES": [
+        "claims.api.parsers.BoundedJSONParser",
+        "claims.api.parsers.BoundedFormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": [
         "claims.api.filtering.TrackerFilterBackend",
         "rest_framework.filters.OrderingFilter",

@@ -66,8 +66,12 @@ def error_fields(detail, prefix: str = "") -> dict[str, list[str]]:
     fields: dict[str, list[str]] = {}
     if isinstance(detail, dict):
         for name, value in detail.items():
-            name = GENERAL_FIELD if name == NON_FIELD_ERRORS else str(name)
-            for key, messages in error_fields(value, f"{prefix}.{name}" if prefix else name).items():
+            if name in (NON_FIELD_ERRORS, GENERAL_FIELD):
+                # About a nested object or list as a whole (``casualty_figures``: too many), named by its path.
+                path = prefix or GENERAL_FIELD
+            else:
+                path = f"{prefix}.{name}" if prefix else str(name)
+            for key, messages in error_fields(value, path).items():
                 fields.setdefault(key, []).extend(messages)
     elif isinstance(detail, list) and not any(isinstance(item, (dict, list)) for item in detail):
         fields[prefix or GENERAL_FIELD] = [str(item) for item in detail]

@@ -20,6 +20,9 @@ from sources.normalize import MAX_URL_LENGTH, normalize_url
 from .serializer_fields import FieldsOnceModelSerializer
 from .source_serializers import NULLABLE_URI, SourceSerializer, protected_download_url
 
+# How many figures, troop presences or sources one claim may be given in one request.
+ITEMS_PER_CLAIM = 50
+
 
 class NamedRefSerializer(serializers.Serializer):
     """A related actor, event or place, by id and name."""
@@ -164,9 +167,9 @@ class ClaimSerializer(FieldsOnceModelSerializer):
 
 
 class ClaimCreateSerializer(serializers.ModelSerializer):
-    casualty_figures = CasualtyFigureSerializer(many=True, required=False)
-    troop_presences = TroopPresenceSerializer(many=True, required=False)
-    sources = SourceLinkInputSerializer(many=True, required=False)
+    casualty_figures = CasualtyFigureSerializer(many=True, required=False, max_length=ITEMS_PER_CLAIM)
+    troop_presences = TroopPresenceSerializer(many=True, required=False, max_length=ITEMS_PER_CLAIM)
+    sources = SourceLinkInputSerializer(many=True, required=False, max_length=ITEMS_PER_CLAIM)
 
     class Meta:
         model = Claim
@@ -179,8 +182,8 @@ class ClaimUpdateSerializer(serializers.ModelSerializer):
     claim's."""
 
     version = serializers.IntegerField(min_value=1)
-    casualty_figures = CasualtyFigureSerializer(many=True, required=False)
-    troop_presences = TroopPresenceSerializer(many=True, required=False)
+    casualty_figures = CasualtyFigureSerializer(many=True, required=False, max_length=ITEMS_PER_CLAIM)
+    troop_presences = TroopPresenceSerializer(many=True, required=False, max_length=ITEMS_PER_CLAIM)
 
     class Meta:
         model = Claim

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from sources.normalize import MAX_URL_LENGTH
 
 from .choices import Presence, SourceRole, Stance
-from .models import CasualtyFigure, Claim, Event
+from .models import NOTE_MAX_LENGTH, QUOTE_MAX_LENGTH, CasualtyFigure, Claim, Event
 
 _DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -112,6 +112,7 @@ class SourceLinkForm(forms.Form):
     quoted_passage = forms.CharField(
         label=_("Quoted passage"),
         required=False,
+        max_length=QUOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("The words of the page that carry the claim, copied exactly; the checks look for them."),
     )
@@ -180,9 +181,11 @@ class EvidenceForm(forms.Form):
     source_url = forms.URLField(label=_("Source URL"), max_length=MAX_URL_LENGTH, required=False, assume_scheme="https")
     file = forms.FileField(label=_("File"), required=False)
     quoted_passage = forms.CharField(
-        label=_("Quoted passage"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Quoted passage"), required=False, max_length=QUOTE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
     )
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=NOTE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -194,4 +197,6 @@ class EvidenceForm(forms.Form):
 class TransitionForm(forms.Form):
     target = forms.CharField(widget=forms.HiddenInput)
     version = forms.IntegerField(widget=forms.HiddenInput)
-    rationale = forms.CharField(label=_("Rationale"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    rationale = forms.CharField(
+        label=_("Rationale"), required=False, max_length=NOTE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
+    )

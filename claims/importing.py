@@ -32,7 +32,7 @@ from sources.services import checks_sent_together
 
 from .choices import CasualtyCategory, Population, SourceRole
 from .lookups import resolve_event
-from .models import Actor, CasualtyFigure, Claim
+from .models import Actor, CasualtyFigure, Claim, ClaimSource
 from .permissions import Action, require
 from .services import SourceLinkData, submit_claim
 
@@ -277,6 +277,12 @@ def _source(part: Part, errors: _Errors) -> SourceLinkData:
     role = values["role"] or SourceRole.ORIGIN
     if role not in SourceRole.values:
         errors.add(part.label("role"), _("“%(role)s” is not a source role.") % {"role": role})
+    try:
+        ClaimSource(quoted_passage=values["quoted_passage"]).clean_fields(
+            exclude=[f.name for f in ClaimSource._meta.fields if f.name != "quoted_passage"]
+        )
+    except ValidationError as error:
+        errors.add_validation_error(error, label=part.label)
     return SourceLinkData(url=values["url"], role=role, quoted_passage=values["quoted_passage"])
 
 

@@ -9,7 +9,7 @@ rows go through ``claims.services``.
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -37,6 +37,24 @@ from .choices import (
 from .names import name_key
 from .search import search_tokens
 from .uploads import validate_evidence_file
+
+# The longest texts people may write. A claim is a statement as the news
+# carries it, a paragraph or two (the sample's run to 110 characters); its
+# English translation may take three times the characters of Chinese. Longer
+# text is refused on the pages, in the API and in imports alike, so that no
+# one can store, and have served to every reader, a text of megabytes.
+CLAIM_TEXT_MAX_LENGTH = 5_000
+TRANSLATION_MAX_LENGTH = 15_000
+QUOTE_MAX_LENGTH = 5_000
+NOTE_MAX_LENGTH = 10_000
+
+
+def bounded_text(verbose_name, max_length: int, **kwargs) -> models.TextField:
+    """A text field of at most ``max_length`` characters. ``max_length``
+    bounds the forms' and serializers' field; the validator makes the
+    model's own ``full_clean`` (the services', the importer's) check it too,
+    which a ``TextField`` does not do by itself."""
+    return models.TextField(verbose_name, max_length=max_length, validators=[MaxLengthValidator(max_length)], **kwargs)
 
 
 class Undeletable(models.Model):
@@ -154,7 +172,7 @@ class Event(NamedRow):
     name = models.CharField(_("name"), max_length=300)
     name_original = models.CharField(_("name in original language"), max_length=300, blank=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
-    description = models.TextField(_("description"), blank=True)
+    description = bounded_text(_("description"), NOTE_MAX_LENGTH, blank=True)
     place = models.ForeignKey(Place, verbose_name=_("place"), null=True, blank=True, on_delete=models.PROTECT)
     started_on = models.DateField(_("started on"), null=True, blank=True)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
@@ -189,9 +207,9 @@ class ClaimQuerySet(models.QuerySet):
 class Claim(Undeletable):
     """A statement seen in the news, in its original language."""
 
-    text = models.TextField(_("claim (original language)"))
+    text = bounded_text(_("claim (original language)"), CLAIM_TEXT_MAX_LENGTH)
     language = models.CharField(_("language"), max_length=8, choices=Language.choices)
-    translation = models.TextField(_("English translation"), blank=True)
+    translation = bounded_text(_("English translation"), TRANSLATION_MAX_LENGTH, blank=True)
     kind = models.CharField(_("kind"), max_length=24, choices=ClaimKind.choices, default=ClaimKind.OTHER)
     claimant = models.ForeignKey(
         Actor, verbose_name=_("claimant"), null=True, blank=True, on_delete=models.PROTECT, related_name="claims"
@@ -263,7 +281,7 @@ class ClaimSource(models.Model):
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="source_links")
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="claim_links")
     role = models.CharField(_("role"), max_length=16, choices=SourceRole.choices, default=SourceRole.ORIGIN)
-    quoted_passage = models.TextField(_("quoted passage"), blank=True)
+    quoted_passage = bounded_text(_("quoted passage"), QUOTE_MAX_LENGTH, blank=True)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     added_at = models.DateTimeField(_("added at"), auto_now_add=True)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
@@ -405,8 +423,8 @@ class Evidence(models.Model):
     file = models.FileField(_("file"), upload_to="evidence/%Y/%m/", blank=True, validators=[validate_evidence_file])
     file_content_type = models.CharField(max_length=100, blank=True, editable=False)
     file_size = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
-    quoted_passage = models.TextField(_("quoted passage"), blank=True)
-    note = models.TextField(_("note"), blank=True)
+    quoted_passage = bounded_text(_("quoted passage"), QUOTE_MAX_LENGTH, blank=True)
+    note = bounded_text(_("note"), NOTE_MAX_LENGTH, blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("added at"), auto_now_add=True)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
@@ -436,7 +454,7 @@ class Verdict(Undeletable):
 
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="verdicts")
     rating = models.CharField(_("rating"), max_length=16, choices=ClaimStatus.choices)
-    rationale = models.TextField(_("rationale"))
+    rationale = bounded_text(_("rationale"), NOTE_MAX_LENGTH)
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     published_at = models.DateTimeField(_("published at"), auto_now_add=True)
     superseded_at = models.DateTimeField(_("superseded at"), null=True, blank=True)
@@ -472,7 +490,7 @@ class ClaimLogEntry(models.Model):
     action = models.CharField(_("action"), max_length=24, choices=LogAction.choices)
     from_status = models.CharField(_("from"), max_length=16, choices=ClaimStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=16, choices=ClaimStatus.choices, blank=True)
-    rationale = models.TextField(_("rationale"), blank=True)
+    rationale = bounded_text(_("rationale"), NOTE_MAX_LENGTH, blank=True)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     claim_version = models.PositiveIntegerField(_("claim version"))
     created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)

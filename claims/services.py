@@ -14,6 +14,7 @@ that a submission that fails leaves no party, place or event behind.
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,7 +23,7 @@ from sources.services import get_or_create_source, outlet_for_domain, request_ch
 from .choices import LogAction, SourceRole
 from .exceptions import StaleVersion
 from .lookups import get_or_create_actor, get_or_create_event, get_or_create_place
-from .models import CasualtyFigure, Claim, ClaimLogEntry, ClaimSource, Evidence, TroopPresence
+from .models import NOTE_MAX_LENGTH, CasualtyFigure, Claim, ClaimLogEntry, ClaimSource, Evidence, TroopPresence
 from .permissions import Action, require
 from .uploads import evidence_content_type
 
@@ -222,13 +223,18 @@ def add_evidence(
 def withdraw_evidence(evidence: Evidence, user, *, reason: str = "") -> Evidence:
     """Withdraw ``evidence``: it stays in the record, marked withdrawn."""
     require(user, Action.WITHDRAW_EVIDENCE, evidence)
+    reason = reason.strip()
+    try:
+        MaxLengthValidator(NOTE_MAX_LENGTH)(reason)
+    except ValidationError as error:
+        raise ValidationError({"reason": error.messages}) from error
     evidence.withdrawn_at = timezone.now()
     evidence.save(update_fields=["withdrawn_at"])
     _log(
         evidence.claim,
         user,
         LogAction.EVIDENCE_WITHDRAWN,
-        rationale=reason.strip(),
+        rationale=reason,
         changes={"evidence": evidence.pk},
     )
     return evidence

@@ -238,7 +238,11 @@ def evidence_file(request, pk, evidence_pk):
 @require_POST
 def evidence_withdraw(request, pk, evidence_pk):
     evidence = get_object_or_404(Evidence, pk=evidence_pk, claim_id=pk)
-    services.withdraw_evidence(evidence, request.user, reason=request.POST.get("reason", ""))
+    try:
+        services.withdraw_evidence(evidence, request.user, reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(f"{evidence.claim.get_absolute_url()}#evidence")
     messages.success(request, _("Evidence withdrawn. It stays on record, marked withdrawn."))
     return redirect(f"{evidence.claim.get_absolute_url()}#evidence")
 

@@ -12,7 +12,16 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from claims.choices import ClaimStatus, Role, SourceRole, Stance
-from claims.models import CasualtyFigure, Claim, ClaimSource, Event, Evidence, TroopPresence
+from claims.models import (
+    NOTE_MAX_LENGTH,
+    QUOTE_MAX_LENGTH,
+    CasualtyFigure,
+    Claim,
+    ClaimSource,
+    Event,
+    Evidence,
+    TroopPresence,
+)
 from claims.roles import roles_of
 from claims.services import EDITABLE_FIELDS
 from sources.normalize import MAX_URL_LENGTH, normalize_url
@@ -72,7 +81,9 @@ class ClaimSourceSerializer(FieldsOnceModelSerializer):
 class SourceLinkInputSerializer(serializers.Serializer):
     url = serializers.URLField(max_length=MAX_URL_LENGTH)
     role = serializers.ChoiceField(choices=SourceRole.choices, default=SourceRole.ORIGIN)
-    quoted_passage = serializers.CharField(allow_blank=True, default="", trim_whitespace=True)
+    quoted_passage = serializers.CharField(
+        allow_blank=True, default="", trim_whitespace=True, max_length=QUOTE_MAX_LENGTH
+    )
 
     def validate_url(self, value):
         normalize_url(value)  # the one rule for what a source URL may be
@@ -202,7 +213,7 @@ class TransitionSerializer(serializers.Serializer):
 
 class TransitionRequestSerializer(serializers.Serializer):
     target = serializers.ChoiceField(choices=ClaimStatus.choices)
-    rationale = serializers.CharField(allow_blank=True, default="")
+    rationale = serializers.CharField(allow_blank=True, default="", max_length=NOTE_MAX_LENGTH)
     version = serializers.IntegerField(min_value=1)
 
 
@@ -249,8 +260,8 @@ class EvidenceInputSerializer(serializers.Serializer):
     stance = serializers.ChoiceField(choices=Stance.choices)
     source_url = serializers.URLField(max_length=MAX_URL_LENGTH, required=False, allow_blank=True, default="")
     file = serializers.FileField(required=False, allow_null=True, default=None)
-    quoted_passage = serializers.CharField(required=False, allow_blank=True, default="")
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    quoted_passage = serializers.CharField(required=False, allow_blank=True, default="", max_length=QUOTE_MAX_LENGTH)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=NOTE_MAX_LENGTH)
 
     def validate_source_url(self, value):
         if value:
@@ -259,7 +270,7 @@ class EvidenceInputSerializer(serializers.Serializer):
 
 
 class WithdrawEvidenceSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=NOTE_MAX_LENGTH)
 
 
 class MeSerializer(serializers.ModelSerializer):

@@ -14,7 +14,14 @@ a way into our own network (SSRF). The rules:
   so a DNS answer that changes between check and connect cannot slip through;
 * redirects are followed by hand, and every hop is checked again;
 * time and size are capped: per-phase timeouts, a wall-clock deadline over
-  all hops and the body, and a byte cap enforced while the body streams in.
+  all hops and the body, and a byte cap enforced while the body streams in,
+  on the bytes that come over the wire and again on what they decode to (a
+  few kilobytes of gzip can inflate to gigabytes).
+
+The body is kept twice over only when it was compressed: as it came over the
+wire (what the archive holds, under headers that describe it) and decoded
+(what is read and compared). The request as it was sent and the address it
+went to are kept for the archive too.
 
 ``fetch`` reports every network or remote failure as an outcome; it does not raise.
 """
@@ -31,6 +38,7 @@ import httpx
 from django.conf import settings
 
 from .choices import CheckOutcome
+from .content_coding import ACCEPT_ENCODING, CannotDecode, CappedDecoder, TooLarge
 
 # Pages whose text a fact-checker can read and we can compare between checks.
 TEXT_MEDIA_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain", "application/xml", "text/xml"})
@@ -46,9 +54,13 @@ class FetchResult:
     redirect_chain: list = field(default_factory=list)  # [{"url": ..., "status": 301}, ...] each hop that redirected
     http_status: int | None = None
     content_type: str = ""  # media type and parameters as sent
-    body: bytes = b""  # the full body on success only, else b""
+    body: bytes = b""  # the full body, decoded, on success only, else b""
+    wire_body: bytes = b""  # the same as it came over the wire: still in its Content-Encoding, chunked framing undone
     headers: list = field(default_factory=list)  # [(name, value)] of the final response
     http_version: str = ""
+    ip_address: str = ""  # the address the final request went to
+    request_target: str = ""  # path and query of the final request, as sent
+    request_headers: list = field(default_factory=list)  # [(name, value)] of the final request, as sent
     latency_ms: int = 0  # wall time of the whole fetch, all hops
     error: str = ""
 
@@ -123,7 +135,7 @@ def fetch(url: str) -> FetchResult:
     try:
         _follow(url, limits, result, deadline=started + limits.total_timeout)
     except _Stop as stop:
-        result.outcome, result.error, result.body = stop.outcome, stop.error, b""
+        result.outcome, result.error, result.body, result.wire_body = stop.outcome, stop.error, b"", b""
     result.latency_ms = round((time.monotonic() - started) * 1000)
     return result
 
@@ -131,7 +143,11 @@ def fetch(url: str) -> FetchResult:
 def _follow(url, limits, result, *, deadline):
     """Fetch ``url`` hop by hop, filling in ``result``; raise _Stop when the fetch ends badly."""
     current = _parse_url(url)
-    headers = {"User-Agent": limits.user_agent, "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.1"}
+    headers = {
+        "User-Agent": limits.user_agent,
+        "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.1",
+        "Accept-Encoding": ACCEPT_ENCODING,  # only codings read under the size cap
+    }
     # trust_env=False: a proxy from the environment would connect by name and undo the address pinning.
     with (
         httpx.Client(follow_redirects=False, trust_env=False, headers=headers, verify=tls_context()) as client,
@@ -141,7 +157,7 @@ def _follow(url, limits, result, *, deadline):
             address = _checked_address(current, limits.allowed_networks)
             request = _pinned_request(client, current, address, _hop_timeout(limits, deadline))
             with closing(client.send(request, stream=True)) as response:
-                _record_response(result, current, response)
+                _record_response(result, current, address, response)
                 if not response.is_redirect:
                     _finish(result, response, limits, deadline)
                     return
@@ -216,8 +232,13 @@ def _pinned_request(client, url, address, timeout):
     )
 
 
-def _record_response(result, url, response):
+def _record_response(result, url, address, response):
     result.final_url = str(url)
+    result.ip_address = address
+    result.request_target = response.request.url.raw_path.decode("ascii")
+    result.request_headers = [
+        (name.decode("latin-1"), value.decode("latin-1")) for name, value in response.request.headers.raw
+    ]
     result.http_status = response.status_code
     result.http_version = response.http_version
     result.content_type = response.headers.get("content-type", "")
@@ -232,7 +253,7 @@ def _finish(result, response, limits, deadline):
         if media_type not in TEXT_MEDIA_TYPES:
             shown = result.content_type or "(none)"
             raise _Stop(CheckOutcome.UNSUPPORTED, f"The content type {shown!r} is not a page.")
-        result.body = _read_capped(response, limits, deadline)
+        result.wire_body, result.body = _read_capped(response, limits, deadline)
         result.outcome = CheckOutcome.REDIRECTED if result.redirect_chain else CheckOutcome.OK
         return
     result.outcome = _outcome_for_status(status)
@@ -253,19 +274,32 @@ def _outcome_for_status(status):
 
 
 def _read_capped(response, limits, deadline):
+    """The body as it came over the wire and decoded (one object when it was not compressed),
+    each within ``limits.max_bytes``."""
     too_large = _Stop(CheckOutcome.TOO_LARGE, f"The page is larger than {limits.max_bytes} bytes.")
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limits.max_bytes:
         raise too_large
-    chunks, size = [], 0
-    for chunk in response.iter_bytes():
-        size += len(chunk)
-        if size > limits.max_bytes:
-            raise too_large
-        if time.monotonic() > deadline:
-            raise _Stop(CheckOutcome.TIMEOUT, f"The fetch took longer than {limits.total_timeout:g} s in all.")
-        chunks.append(chunk)
-    return b"".join(chunks)
+    try:
+        decoder = CappedDecoder(response.headers.get("content-encoding", ""), limits.max_bytes)
+        wire, decoded, size = [], [], 0
+        for chunk in response.iter_raw():
+            size += len(chunk)
+            if size > limits.max_bytes:
+                raise too_large
+            if time.monotonic() > deadline:
+                raise _Stop(CheckOutcome.TIMEOUT, f"The fetch took longer than {limits.total_timeout:g} s in all.")
+            wire.append(chunk)
+            decoded.append(decoder.feed(chunk))
+        decoded.append(decoder.finish())
+    except TooLarge:
+        raise _Stop(
+            CheckOutcome.TOO_LARGE, f"The page is larger than {limits.max_bytes} bytes once decompressed."
+        ) from None
+    except CannotDecode as exc:
+        raise _Stop(CheckOutcome.UNSUPPORTED, str(exc)) from None
+    wire_body = b"".join(wire)
+    return wire_body, wire_body if decoder.passes_through else b"".join(decoded)
 
 
 @contextmanager

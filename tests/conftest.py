@@ -14,8 +14,9 @@ from django.db import connection
 from claims.choices import ClaimKind, Language, Role
 from claims.services import SourceLinkData, submit_claim
 
-# Fixture modules: the loopback HTTP server, the browser, the Celery worker.
-pytest_plugins = ["tests.loopback", "tests.browser", "tests.celery_worker", "tests.web_process"]
+# Fixture modules: the loopback HTTP server, the browser, the Celery worker, the web process,
+# warcio check over all archives.
+pytest_plugins = ["tests.loopback", "tests.browser", "tests.celery_worker", "tests.web_process", "tests.warc_check"]
 
 _counter = itertools.count(1)
 

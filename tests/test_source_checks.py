@@ -99,7 +99,7 @@ def test_a_normal_page_is_recorded_archived_and_its_quote_found(linked_claim, lo
     assert source.title == "纳卡冲突"
 
 
-def test_the_archive_is_a_warc_record_of_the_fetched_page(linked_claim, loopback_server, allow_loopback):
+def test_the_archive_holds_the_fetched_page_and_its_request(linked_claim, loopback_server, allow_loopback):
     body = page("至少27人死亡，200人受伤")
     loopback_server.route("/article", body=body)
     check = check_now(linked_claim().source_links.get().source)
@@ -110,7 +110,8 @@ def test_the_archive_is_a_warc_record_of_the_fetched_page(linked_claim, loopback
         (record.rec_type, record.rec_headers.get_header("WARC-Target-URI"), record.content_stream().read())
         for record in ArchiveIterator(io.BytesIO(data))
     ]
-    assert records == [("response", loopback_server.url("/article"), body)]
+    url = loopback_server.url("/article")
+    assert records == [("response", url, body), ("request", url, b"")]
     assert gzip.decompress(data).startswith(b"WARC/1")
     assert check.warc_sha256 == hashlib.sha256(data).hexdigest()
 

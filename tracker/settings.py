@@ -235,6 +235,7 @@ FETCH_CONNECT_TIMEOUT = env_float("FETCH_CONNECT_TIMEOUT", 5.0, above=0)
 FETCH_READ_TIMEOUT = env_float("FETCH_READ_TIMEOUT", 10.0, above=0)
 # A wall-clock limit over all hops and the whole body, so a slow trickle cannot hold a worker.
 FETCH_TOTAL_TIMEOUT = env_float("FETCH_TOTAL_TIMEOUT", 30.0, above=0)
+# Bounds the body as it comes over the wire and again decoded (a compressed page can inflate a thousandfold).
 FETCH_MAX_BYTES = env_int("FETCH_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
 FETCH_MAX_REDIRECTS = env_int("FETCH_MAX_REDIRECTS", 5, minimum=0)
 FETCH_USER_AGENT = env_str("FETCH_USER_AGENT", "ClaimTracker/1.0 (+source checks for fact-checkers)")

@@ -32,6 +32,7 @@ from datetime import datetime, timedelta
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from claims.choices import QuoteMatch
@@ -219,13 +220,12 @@ def _last_good_checks(sources) -> dict[int, SourceCheck]:
     before have none, and are not looked up)."""
     if not sources:
         return {}
-    good = (
-        SourceCheck.objects.good()
-        .filter(source__in=sources)
-        .order_by("source_id", "-finished_at")
-        .distinct("source_id")
-        .only("source_id", "text")
-    )
+    # One query on every database (SQLite, the zero-setup default, has no
+    # DISTINCT ON): each source's newest good check, looked up per source, so
+    # the cost follows the batch, not the length of the sources' history.
+    newest_good = SourceCheck.objects.good().filter(source=OuterRef("pk")).order_by("-finished_at", "-pk").values("pk")
+    newest_ids = Source.objects.filter(pk__in=[source.pk for source in sources]).values(last=Subquery(newest_good[:1]))
+    good = SourceCheck.objects.filter(pk__in=newest_ids).only("source_id", "text")
     return {check.source_id: check for check in good}
 
 

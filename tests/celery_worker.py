@@ -45,6 +45,8 @@ WORKER_COMMAND = [
 def test_database_url() -> str:
     """The URL of the database this test runs on (the ``test_`` one)."""
     db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"  # a file (tests/conftest.py), which an absolute path follows
     auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 

@@ -1,15 +1,18 @@
 """Shared fixtures: users in each role and a factory for claims.
 
-The suite runs on PostgreSQL only; a run pointed at another database stops
-at once instead of passing on the wrong engine.
+The suite runs on PostgreSQL with Redis (production's parts) and, for every
+test not about those two, on SQLite with kombu's filesystem broker (what
+``bin/run`` falls back to with no setup): ``bin/test`` runs both passes.
+Tests marked ``postgresql`` or ``redis`` need that part and are deselected
+where it is not the one configured.
 """
 
 import itertools
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
-from django.db import connection
 
 from claims.choices import ClaimKind, Language, Role
 from claims.services import SourceLinkData, submit_claim
@@ -21,10 +24,28 @@ pytest_plugins = ["tests.loopback", "tests.browser", "tests.celery_worker", "tes
 _counter = itertools.count(1)
 
 
-@pytest.fixture(autouse=True, scope="session")
-def _require_postgresql(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        assert connection.vendor == "postgresql", "The test suite runs on PostgreSQL: set DATABASE_URL."
+def pytest_collection_modifyitems(config, items):
+    """Leave out the tests that need a part this run is not configured with."""
+    missing = set()
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        missing.add("postgresql")
+    if not settings.CELERY_BROKER_URL.startswith("redis://"):
+        missing.add("redis")
+    kept, left_out = [], []
+    for item in items:
+        (left_out if missing & {mark.name for mark in item.iter_markers()} else kept).append(item)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite, a test database in a file rather than in memory, so that a
+    Celery worker or web process started by a test opens the same database."""
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("database") / "test.sqlite3")
 
 
 @pytest.fixture(autouse=True)

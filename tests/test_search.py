@@ -1,4 +1,4 @@
-"""Search finds claims by English words and by Chinese text, on PostgreSQL."""
+"""Search finds claims by English words and by Chinese text, on PostgreSQL and SQLite."""
 
 import pytest
 from django.db import connection
@@ -47,6 +47,7 @@ def test_a_number_does_not_match_inside_a_longer_number(claim_factory):
     assert search("27") == set()
 
 
+@pytest.mark.postgresql
 def test_search_is_served_by_the_gin_index(claim_factory):
     claim_factory(text="阿塞拜疆说6人被地雷炸死")
     with connection.cursor() as cursor:

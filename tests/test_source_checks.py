@@ -425,6 +425,35 @@ def test_a_batch_costs_the_same_queries_whatever_its_size(linked_claim, loopback
     assert queries_for(2) == queries_for(12)
 
 
+def test_a_batch_re_check_compares_each_source_with_its_own_last_good_check(
+    linked_claim, loopback_server, allow_loopback
+):
+    # Each source's history: a good check, a second good check with new text,
+    # then a failure. A re-check serving the second text again is unchanged
+    # only if it is compared with that source's newest good check, not its
+    # first one nor another source's (this crashed on SQLite: no DISTINCT ON).
+    sources = linked_sources(linked_claim, loopback_server, 3)
+    run_checks(requested(sources))
+    for n in range(3):
+        loopback_server.route(f"/batch-{n}", body=page(f"更正{n}：至少30人死亡"))
+    assert all(check.content_changed for check in run_checks(requested(sources)))
+    for n in range(3):
+        loopback_server.route(f"/batch-{n}", status=503, body=b"busy")
+    run_checks(requested(sources))
+    loopback_server.route("/batch-0", body=page("更正0：至少30人死亡"))
+    loopback_server.route("/batch-1", body=page("更正1：至少30人死亡"))
+    loopback_server.route("/batch-2", body=page(QUOTE))
+
+    rechecks = {check.source_id: check for check in run_checks(requested(sources))}
+
+    assert [rechecks[source.pk].content_changed for source in sources] == [False, False, True]
+    assert [Source.objects.get(pk=source.pk).health for source in sources] == [
+        SourceHealth.OK,
+        SourceHealth.OK,
+        SourceHealth.CHANGED,
+    ]
+
+
 def test_a_slow_page_holds_up_no_other_page_of_its_batch(linked_claim, loopback_server, allow_loopback):
     # One after another these pages would take 5 s; fetched at once, about 1 s.
     batch = requested(linked_sources(linked_claim, loopback_server, 5, delay=1.0))

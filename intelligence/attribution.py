@@ -83,7 +83,7 @@ _EN_PATTERNS = [
     re.compile(rf"(?:^|[,;:\"“”]\s*|\bthat\s+)(?P<who>[^,;:\"“”\d]{{2,70}}?)\s+(?:{_EN_VERBS})\b"),
     re.compile(r"[,\"”]\s*(?:said|says|according\s+to)\s+(?P<who>[^,;.\"“”]{2,80})"),
 ]
-_EN_TOLD_OUTLET = re.compile(r"\btold\s+(?P<outlet>[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)*)")
+_EN_TOLD_OUTLET = re.compile(r"\btold\s+(?P<outlet>[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*)")
 _EN_TRIM = [
     re.compile(r"^(?:and|but|while|meanwhile|however|also)\s+", re.I),
     re.compile(
@@ -92,26 +92,30 @@ _EN_TRIM = [
     re.compile(r"\s+(?:on\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today)$", re.I),
 ]
 _EN_PRONOUNS = {"he", "she", "they", "it", "we", "i"}
-_EN_NOT_PARTIES = re.compile(r"^(?:there|this|that|what|which|who|it\s+was|some|many)$", re.I)
+_EN_NOT_PARTIES = re.compile(r"^(?:a|an|there|this|that|what|which|who|it\s+was|some|many)$", re.I)
 
 _ZH_VERBS = "|".join(
     (
         "发表声明称|发表声明表示|在声明中称|在声明中表示|报道称|报道说|指责称|援引",
-        "表示|声称|宣称|指出|强调|透露|证实|宣布|通报|说|称",
+        "表示|声称|宣称|指出|强调|透露|证实|宣布|通报|说|称|告诉[^，。；]{1,12}",
     )
 )
 _ZH_PATTERNS = [
     re.compile(
         r"据(?P<who>[^，。；：“”]{2,30}?)(?:援引(?P<cited>[^，。；：“”]{2,30}?))?的?"
-        r"(?:报道称|报道|消息称|消息|称|说|表示|透露|统计|介绍|公布|通报|声明)"
+        r"(?:报道称|报道|消息称|消息|称|说|表示|透露|统计|介绍|公布|通报|声明|报告)"
     ),
     re.compile(r"根据(?P<who>[^，。；：]{2,40}?)的(?:推文|声明|消息|报告|数据|通报|统计)"),
     # The subject may quote a name ("俄罗斯外交部在其“Telegram”账号上发布的一份声明中表示").
-    re.compile(rf"(?:^|[，。；：])(?P<who>[^，。；：]{{2,40}}?)(?:{_ZH_VERBS})(?=[，：:“。]|$)"),
+    # The verb may run on ("俄方称有…"), but not into another word (称为, 称赞, 说明, 说服); a bracket in the
+    # subject is whole ("阿利耶夫（Ilham Aliyev）表示"), never "（阿塞拜疆称汉肯迪）".
+    re.compile(
+        rf"(?:^|[，。；：])(?P<who>(?:[^，。；：（(]|（[^）]{{0,30}}）|\([^)]{{0,30}}\)){{2,40}}?)(?:{_ZH_VERBS})(?![为作赞号霸明服法])"
+    ),
 ]
 _ZH_TRIM = [
     re.compile(r"^[“”「」\s]+"),
-    re.compile(r"^(?:而后|之后|随后|此后|后来|而|但是|但|与此同时|同时|此外|另外|然而|并且|并|且|因此|此前|不过)"),
+    re.compile(r"^(?:据|而后|之后|随后|此后|后来|而|但是|但|与此同时|同时|此外|另外|然而|并且|并|且|因此|此前|不过)"),
     re.compile(r"（[^）]*）|\([^)]*\)"),
     re.compile(r"(?:当地时间)?(?:\d{4}年)?\d{1,2}月\d{1,2}日|\d{1,2}日|当天|当日|同日|日前|周[一二三四五六日]"),
     re.compile(r"(?:在|于|通过)[^，。]{0,40}(?:中|上|里|时)$"),
@@ -127,7 +131,14 @@ class Attribution:
     outlet: str = ""
 
 
+# Chinese outlets not in the list are known by how their names end: 巴勒斯坦通讯社, 某某电视台, 某某日报.
+_ZH_OUTLET_ENDING = re.compile(r"(?:通讯社|新闻社|电视台|广播公司|日报|时报|邮报|新闻网)$")
+_ZH_OUTLET_SPOKEN_TO = re.compile(r"(?:告诉|接受)(?P<outlet>[^，。；]{2,12}?)(?:采访|记者|，|$)")
+
+
 def _outlet_in(name: str, language: str) -> str:
+    if language == "zh" and _ZH_OUTLET_ENDING.search(name.strip()):
+        return name.strip()
     match = _OUTLET_NAMES[language].fullmatch(name.strip())
     if match is None and language == "en":
         match = _OUTLET_NAMES[language].fullmatch(re.sub(r"^the\s+", "", name.strip(), flags=re.I))
@@ -171,7 +182,7 @@ def attribute(sentence: str, language: str, previous_claimant: str = "") -> Attr
         if who and not claimant:
             claimant = who
     if not outlet:
-        told = _EN_TOLD_OUTLET.search(sentence) if language == "en" else None
+        told = (_EN_TOLD_OUTLET if language == "en" else _ZH_OUTLET_SPOKEN_TO).search(sentence)
         if told and _outlet_in(told["outlet"], language):
             outlet = _outlet_in(told["outlet"], language)
     return Attribution(claimant=claimant, outlet=outlet)

@@ -76,7 +76,8 @@ _MILITARY = {
     "en": r"soldiers?|troops|servicem[ae]n|service\s*members|military\s+personnel|fighters|militants|combatants"
     r"|peacekeepers|marines|paratroopers|conscripts|rebels|guerrillas|border\s+guards|members\s+of\s+the\s+armed\s+forces"
     r"|militiamen|mercenaries",
-    "zh": r"士兵|军人|官兵|战士|军事人员|维和人员|维和士兵|武装人员|武装分子|战斗人员|雇佣兵|军官|民兵|叛军|边防人员",
+    "zh": r"士兵|军人|官兵|战士|军事人员|维和人员|维和士兵|武装人员|武装分子|战斗人员|雇佣兵|军官|民兵|叛军"
+    r"|边防人员|部队",
 }
 _CIVILIANS = {
     "en": r"civilians?|residents|villagers|children|women|passengers|aid\s+workers|journalists|medics|doctors|nurses"
@@ -130,6 +131,13 @@ _GOVERNING_GAP = {
         r"^(?:\s|了|已|已经|上升|升|增|增加|达到|达|至|到|为|是|共|约|至少|超过|逾|近|有|多达|高达|最多|不超过|攀升)*$"
     ),
 }
+# "The death toll from Saturday's strike on the market rose to 45": a toll governs the number its verb reaches.
+_TOLL_WORD = re.compile(r"(?:death\s+)?toll", re.I)
+_TOLL_GAP = re.compile(
+    r"^[^\d,;.]{0,60}?\b(?:rose|risen|rises|climbed|climbs|reached|reaches|stood|stands|jumped|increased|hit|is|was"
+    r"|topped|passed)(?:\s+(?:to|at))?\s+(?:more\s+than\s+|at\s+least\s+|over\s+|nearly\s+|about\s+)?$",
+    re.I,
+)
 # Not counts of people, read right after the number (English).
 _NOT_PEOPLE_AFTER_EN = re.compile(
     r"^(?:\s*-?\s*years?\b|-year|\s*(?:km|kilomet(?:re|er)s?|miles?|met(?:re|er)s?|%|percent|per\s+cent|hours?|days?"
@@ -143,7 +151,7 @@ _NOT_PEOPLE_AFTER_EN = re.compile(
 _NOT_PEOPLE_BEFORE_EN = re.compile(
     r"(?:[$€£¥₴₽]|US\$|\bno\.|\bnumber|\baged?|\bresolution|\barticle|\bpage|\bjanuary|\bfebruary|\bmarch|\bapril"
     r"|\bmay|\bjune|\bjuly|\baugust|\bseptember|\boctober|\bnovember|\bdecember|\bjan\.?|\bfeb\.?|\baug\.?|\bsept?\.?"
-    r"|\boct\.?|\bnov\.?|\bdec\.?|\bin|\bsince|\bby|\buntil|\bof\s+the|:)\s*$",
+    r"|\boct\.?|\bnov\.?|\bdec\.?|\bin|\bsince|\bby|\buntil|\bof\s+the|\bno|:)\s*$",
     re.I,
 )
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
@@ -237,7 +245,8 @@ def _governing_word(text, index, mentions, words, parent_of, brackets, language)
     for word in words:
         if word.start < mention.end or (bracket and bracket[0] <= word.start < bracket[1]):
             continue
-        if any(mention.end <= other.start < word.start for other in others):
+        blockers = [other for other in others if mention.end <= other.start < word.start]
+        if blockers and not _coordinated(text, mention, blockers):
             break
         gap = _gap_text(text, mention.end, word.start, bracket)
         if len(gap) > _MAX_GAP[language] or ";" in gap or "；" in gap:
@@ -256,10 +265,23 @@ def _governing_word(text, index, mentions, words, parent_of, brackets, language)
     for word in reversed(words):
         if word.end > mention.start:
             continue
-        if _GOVERNING_GAP[language].match(text[word.end : mention.start]):
+        gap = text[word.end : mention.start]
+        if _GOVERNING_GAP[language].match(gap) or (_TOLL_WORD.match(text, word.start) and _TOLL_GAP.match(gap)):
             preceding = word
         break
     return preceding or following
+
+
+def _coordinated(text: str, mention: NumberMention, blockers: list[NumberMention]) -> bool:
+    """Whether the counts between ``mention`` and a casualty word are listed
+    with it ("60 soldiers and 14 civilians were killed"), so the word governs
+    them all."""
+    previous = mention
+    for blocker in blockers:
+        if not _SIBLING_GAP.match(text[previous.end : blocker.start]):
+            return False
+        previous = blocker
+    return True
 
 
 def _names_population(text: str, language: str) -> str | None:
@@ -302,6 +324,7 @@ def find_figures(sentence: str, language: str) -> list[FigureCandidate]:
     words = _casualty_words(text, language)
     parent_of, brackets = _breakdowns(text, mentions)
     governing: dict[int, _Word] = {}
+    populations: dict[int, str] = {}
     figures = []
     for index, mention in enumerate(mentions):
         if index in parent_of:
@@ -312,17 +335,27 @@ def find_figures(sentence: str, language: str) -> list[FigureCandidate]:
             own = mention.qualifier
             qualifier = own if own != BoundQualifier.EXACT else mentions[whole].qualifier
             population = _population(text, mention, None, language)
+            if population == populations.get(whole):
+                continue  # "31人受伤，其中三人伤势严重": a part of the same people, not another count
             figures.append(_figure(mention, word.category, population, qualifier))
             continue
         if not _counts_people(text, mention, language):
             continue
         word = _governing_word(text, index, mentions, words, parent_of, brackets, language)
+        listed_after = (
+            index - 1 in governing
+            and _SIBLING_GAP.match(text[mentions[index - 1].end : mention.start])
+            and not any(mentions[index - 1].end <= w.start < mention.start for w in words)
+        )
+        if word is None and listed_after:
+            word = governing[index - 1]  # "killed at least 20 fighters and 5 soldiers"
         if word is None:
             continue
         governing[index] = word
         if word.category is None:
             continue
         population = _population(text, mention, word, language)
+        populations[index] = population
         figures.append(_figure(mention, word.category, population, mention.qualifier))
     return figures
 

@@ -196,9 +196,10 @@ def _value(match: re.Match, language: str) -> tuple[int | None, bool]:
 
 
 def _qualifier(before: str, after: str, language: str) -> str | None:
-    for qualifier, pattern in _BEFORE[language]:
-        if pattern.search(before):
-            return qualifier
+    # The longest wins: 不超过 (up to) ends with 超过 (more than), 不少于 (at least) with 少于 (fewer than).
+    found = [(match.end() - match.start(), q) for q, p in _BEFORE[language] if (match := p.search(before))]
+    if found:
+        return max(found)[1]
     for qualifier, pattern in _AFTER[language]:
         if pattern.search(after):
             return qualifier

@@ -43,7 +43,10 @@ _EN_RULES = [
         rf"{_EN_FORCE}\s+(?:are|is|were|was|remain|have\s+been)\s+(?:not|no\s+longer)\s+(?:present|deployed|stationed"
         rf"|based)\s+(?:in|on|at)\s+{_EN_PLACE}",
     ),
-    (Presence.ABSENT, rf"\bthere\s+(?:are|were|is)\s+no\s+{_EN_FORCE}\s+(?:present\s+)?(?:in|on|at)\s+{_EN_PLACE}"),
+    (
+        Presence.ABSENT,
+        rf"\b(?i:there)\s+(?:are|were|is)\s+no\s+{_EN_FORCE}\s+(?:present\s+)?(?:in|on|at)\s+{_EN_PLACE}",
+    ),
     (
         Presence.ABSENT,
         rf"{_EN_FORCE}\s+(?:have\s+|has\s+|had\s+)?(?:withdrawn|pulled\s+out|left|retreated)\s+(?:from\s+)?{_EN_PLACE}",
@@ -60,7 +63,7 @@ _EN_RULES = [
     ),
 ]
 
-_ZH_FORCE = r"(?P<force>[\u4e00-\u9fff·]{0,10}?(?:武装部队|维和部队|维和人员|部队|军队|军人|士兵|武装力量|武装人员))"
+_ZH_FORCE = r"(?P<force>[\u4e00-\u9fff·]{0,10}?(?:武装部队|维和部队|维和人员|部队|军队|军人|士兵|武装力量|武装人员|军))"
 _ZH_PLACE = (
     r"(?P<place>该地区|该国|当地|[\u4e00-\u9fff·-]{1,12}?(?:地区|州|省|市|镇|村|走廊|边境|境内|一带|半岛|高地)"
     r"|[\u4e00-\u9fff·-]{2,8}?(?=[，。；]|$))"
@@ -81,7 +84,8 @@ _RULES = {
     "zh": [(presence, re.compile(pattern)) for presence, pattern in _ZH_RULES],
 }
 _EN_STRENGTH = re.compile(r"^(?:the\s+)?[\d,]+\s+")
-_ZH_ATTRIBUTION_PREFIX = re.compile(r"^.*?(?:表示|称|说|指出)")
+# What a force's name cannot start with: an attribution ("…表示") or the classifier of a count ("2000名").
+_ZH_ATTRIBUTION_PREFIX = re.compile(r"^.*?(?:表示|称|说|指出)|^[名位支个]")
 _ZH_CLAIMANT_SUFFIX = re.compile(r"(?:方面|政府|国防部|外交部|当局)$")
 
 

@@ -11,7 +11,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from claims.choices import BoundQualifier, CasualtyCategory, Language, Role, Stance
+from accounts.roles import Role
+from claims.choices import BoundQualifier, CasualtyCategory, Language, Stance
 from claims.models import CasualtyFigure, Claim, ClaimSource, Evidence
 from claims.search import search_tokens
 from sources.models import Outlet, Source

@@ -134,11 +134,3 @@ class LogAction(models.TextChoices):
     SOURCE_LINKED = "source_linked", _("Source linked")
     EVIDENCE_ADDED = "evidence_added", _("Evidence added")
     EVIDENCE_WITHDRAWN = "evidence_withdrawn", _("Evidence withdrawn")
-
-
-class Role(models.TextChoices):
-    """The roles of the tracker, kept as Django groups of the same names."""
-
-    REVIEWER = "reviewer", _("Reviewer")
-    EDITOR = "editor", _("Editor")
-    ADMIN = "admin", _("Admin")

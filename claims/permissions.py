@@ -10,8 +10,10 @@ from enum import StrEnum
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
-from .choices import ClaimStatus, Role
-from .roles import roles_of
+from accounts.decorators import MEMBERS_ONLY
+from accounts.roles import Role, is_member, roles_of
+
+from .choices import ClaimStatus
 from .workflow import allowed_transitions
 
 
@@ -31,7 +33,7 @@ class Action(StrEnum):
 
 _MESSAGES = {
     Action.VIEW_CLAIM: _("You may not see this claim."),
-    Action.VIEW_INTERNAL: _("Only reviewers, editors and admins may see this."),
+    Action.VIEW_INTERNAL: MEMBERS_ONLY,
     Action.SUBMIT_CLAIM: _("Only reviewers, editors and admins may submit claims."),
     Action.EDIT_CLAIM: _("Only its submitter or an editor may edit this claim, and only while it awaits a verdict."),
     Action.LINK_SOURCE: _("You may not add sources to this claim."),
@@ -44,11 +46,6 @@ _MESSAGES = {
 }
 
 
-def is_member(user) -> bool:
-    """Whether ``user`` holds any role of the tracker."""
-    return bool(roles_of(user))
-
-
 def can(user, action: Action, obj=None) -> bool:
     """Whether ``user`` may do ``action``, to ``obj`` where one is given.
 
@@ -56,7 +53,7 @@ def can(user, action: Action, obj=None) -> bool:
     ``WITHDRAW_EVIDENCE``.
     """
     roles = roles_of(user)
-    member = bool(roles)
+    member = is_member(user)
     if action == Action.VIEW_CLAIM:
         return member or (obj is not None and obj.status in ClaimStatus.verdicts())
     if action in (Action.VIEW_INTERNAL, Action.SUBMIT_CLAIM, Action.REQUEST_CHECK, Action.MANAGE_EVENTS):

@@ -2,10 +2,7 @@
 write through ``claims.services`` and ``claims.workflow``, and ask
 ``claims.permissions`` before doing either."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -16,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.decorators import member_required
 from sources.choices import SourceHealth
 from sources.models import Source
 from sources.services import request_check
@@ -44,18 +42,6 @@ from .similar import similar_claims
 from .workflow import allowed_transitions, change_status, find_transition
 
 PAGE_SIZES = (25, 50, 100)
-
-
-def member_required(view):
-    """Every page needs an account that holds a role of the tracker."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        require(request.user, Action.VIEW_INTERNAL)
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _claim_for_page(pk):

@@ -13,10 +13,11 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .choices import ClaimStatus, LogAction, Role
+from accounts.roles import Role, roles_of
+
+from .choices import ClaimStatus, LogAction
 from .exceptions import StaleVersion, TransitionRefused
 from .models import Claim, ClaimLogEntry, Verdict
-from .roles import roles_of
 
 _EDITORS = frozenset({Role.EDITOR, Role.ADMIN})
 _EVERYONE = frozenset({Role.REVIEWER, Role.EDITOR, Role.ADMIN})

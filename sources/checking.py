@@ -1,6 +1,6 @@
 """Running checks of sources: claim the requests, fetch the pages, record
-and archive what came back, judge each source's health, and match the
-quotes of every claim linked to it.
+and archive what came back, judge each source's health, and tell whoever
+listens (``signals.checks_finished``: the claims match their quotes).
 
 A check answers one request (``Source.check_requested_at`` at the time it
 was asked for). The row for a request is unique, so a message delivered
@@ -35,17 +35,14 @@ from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from claims.choices import QuoteMatch
-from claims.models import ClaimSource
-
 from .archive import archive
 from .bulk import update_fields
 from .choices import CheckOutcome, SourceHealth
 from .extract import PageText, extract
 from .fetch import FetchResult, fetch, tls_context
-from .matching import SearchablePage
 from .models import Source, SourceCheck
 from .normalize import MAX_URL_LENGTH
+from .signals import checks_finished
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +52,6 @@ RECORDED_FIELDS = [
     "sha256", "title", "text", "warc", "warc_sha256", "content_changed", "went_away", "finished_at",
 ]  # fmt: skip
 SOURCE_STATE_FIELDS = ["health", "gone_at", "content_changed_at", "title", "latest_check", "next_check_at"]
-MATCH_FIELDS = ["quote_match", "figures_match", "matched_excerpt", "matched_check"]
 OVERRUN = FetchResult(outcome=CheckOutcome.TIMEOUT, error="The check ran past its time limit.")
 
 
@@ -201,8 +197,9 @@ def _record(check: SourceCheck, observation: Observation) -> None:
 
 
 def _finish(checks: list[SourceCheck]) -> None:
-    """Write the checks, their sources' new state and every linked claim's
-    matches, in one transaction."""
+    """Write the checks and their sources' new state, and tell the
+    ``checks_finished`` receivers (the claims' quote matching), in one
+    transaction."""
     with transaction.atomic():
         sources = _locked_sources([check.source_id for check in checks])
         previous_good = _last_good_checks([source for source in sources.values() if source.latest_check_id])
@@ -212,7 +209,7 @@ def _finish(checks: list[SourceCheck]) -> None:
             _update_source(check.source, check)
         update_fields(checks, RECORDED_FIELDS)
         update_fields(list(sources.values()), SOURCE_STATE_FIELDS)
-        match_links(checks)
+        checks_finished.send(sender=SourceCheck, checks=checks)
 
 
 def _last_good_checks(sources) -> dict[int, SourceCheck]:
@@ -262,43 +259,3 @@ def next_check_time(source: Source, after):
     interval = source.check_interval or timedelta(seconds=settings.SOURCE_RECHECK_INTERVAL)
     jitter = interval.total_seconds() * 0.1
     return after + interval + timedelta(seconds=random.uniform(-jitter, jitter))
-
-
-def match_links(checks: list[SourceCheck]) -> None:
-    """Record, on every live link of the checks' sources, whether the page
-    carries the quoted passage and the claim's figures."""
-    check_of_source = {check.source_id: check for check in checks}
-    links = list(
-        ClaimSource.objects.filter(source_id__in=check_of_source, withdrawn_at__isnull=True)
-        .select_related("claim")
-        .prefetch_related("claim__casualty_figures")
-    )
-    pages = {}
-    for link in links:
-        check = check_of_source[link.source_id]
-        if check.is_success and check.pk not in pages:
-            pages[check.pk] = SearchablePage(check.text)
-        _match(link, check, pages.get(check.pk))
-    update_fields(links, MATCH_FIELDS)
-
-
-def _match(link: ClaimSource, check: SourceCheck, page: SearchablePage | None) -> None:
-    quote, figures = QuoteMatch.NOT_APPLICABLE, QuoteMatch.NOT_APPLICABLE
-    excerpt = ""
-    numbers = sorted(
-        {n for figure in link.claim.casualty_figures.all() for n in (figure.low, figure.high) if n is not None}
-    )
-    if page is None:
-        quote = QuoteMatch.SOURCE_UNAVAILABLE if link.quoted_passage else quote
-        figures = QuoteMatch.SOURCE_UNAVAILABLE if numbers else figures
-    else:
-        if link.quoted_passage:
-            found = page.find_quote(link.quoted_passage)
-            quote = QuoteMatch.FOUND if found.found else QuoteMatch.NOT_FOUND
-            excerpt = found.excerpt
-        if numbers:
-            found = page.find_figures(numbers)
-            figures = QuoteMatch.FOUND if found.found else QuoteMatch.NOT_FOUND
-            excerpt = excerpt or found.excerpt
-    link.quote_match, link.figures_match, link.matched_excerpt = quote, figures, excerpt
-    link.matched_check = check

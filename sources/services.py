@@ -13,6 +13,7 @@ from contextvars import ContextVar
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
+from celery import current_app
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
@@ -22,6 +23,9 @@ from .models import Outlet, Source, SourceCheck
 from .normalize import MAX_URL_LENGTH, normalize_url
 
 logger = logging.getLogger(__name__)
+
+# The name of the task that checks a batch of sources (``tasks.check_sources``).
+CHECK_TASK = "sources.check_sources"
 
 
 def get_or_create_source(url: str, *, user=None, **fields) -> tuple[Source, bool]:
@@ -121,15 +125,17 @@ def publish_checks(requests: list[tuple[int, datetime]]) -> int:
     ``SOURCE_CHECK_BATCH_SIZE`` to a message; returns how many were sent.
     When a message cannot be sent (the broker is down) the rest are not
     tried, so a dead broker costs one timeout; every unsent request is left
-    to the sweep, which sends it again."""
-    from .tasks import check_sources
+    to the sweep, which sends it again.
 
+    The task is sent by its name, so that this module (which the beat
+    schedule's ``scheduling`` uses) does not import ``tasks`` (which imports
+    ``scheduling``)."""
     size = settings.SOURCE_CHECK_BATCH_SIZE
     sent = 0
     for start in range(0, len(requests), size):
         batch = [[source_id, requested_at.isoformat()] for source_id, requested_at in requests[start : start + size]]
         try:
-            check_sources.apply_async(args=[batch])
+            current_app.send_task(CHECK_TASK, args=[batch])
         except Exception:  # the broker being down must not fail the user's save
             logger.warning("Could not queue %d check(s); the sweep will retry.", len(requests) - sent, exc_info=True)
             break

@@ -6,9 +6,10 @@ from django.utils.dateparse import parse_datetime
 
 from .checking import run_checks
 from .scheduling import queue_due_checks, resend_lost_requests
+from .services import CHECK_TASK
 
 
-@shared_task(name="sources.check_sources")
+@shared_task(name=CHECK_TASK)
 def check_sources(requests: list) -> None:
     """Check the sources of a batch of ``[source_id, requested_at]`` requests."""
     run_checks([(source_id, parse_datetime(requested_at)) for source_id, requested_at in requests])

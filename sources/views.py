@@ -5,10 +5,10 @@ public media."""
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
-from claims.downloads import archive_download
-from claims.views import member_required
+from accounts.decorators import member_required
 
 from .changes import changes_since_previous
+from .downloads import archive_download
 from .models import Source, SourceCheck
 
 CHECKS_PER_PAGE = 25

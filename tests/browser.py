@@ -45,7 +45,7 @@ def role_groups(transactional_db):
     test's flush removes."""
     from django.contrib.auth.models import Group
 
-    from claims.choices import Role
+    from accounts.roles import Role
 
     for role in Role:
         Group.objects.get_or_create(name=role)

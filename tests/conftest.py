@@ -14,7 +14,8 @@ from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 
-from claims.choices import ClaimKind, Language, Role
+from accounts.roles import Role
+from claims.choices import ClaimKind, Language
 from claims.services import SourceLinkData, submit_claim
 
 # Fixture modules: the loopback HTTP server, the browser, the Celery worker, the web process,

@@ -22,7 +22,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from claims.choices import BoundQualifier, CasualtyCategory, ClaimStatus, Role, Stance
+from accounts.roles import Role
+from claims.choices import BoundQualifier, CasualtyCategory, ClaimStatus, Stance
 from claims.models import Event
 from claims.services import add_evidence
 from claims.workflow import change_status

@@ -11,7 +11,8 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from claims.choices import ClaimStatus, Role, Stance
+from accounts.roles import Role
+from claims.choices import ClaimStatus, Stance
 from claims.models import Claim, ClaimLogEntry, ClaimSource, Event, Evidence, Verdict
 from claims.services import add_evidence
 from claims.workflow import change_status

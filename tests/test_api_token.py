@@ -1,5 +1,5 @@
 """API token authentication reads the caller's roles with the token: the
-roles it finds are the ones ``claims.roles`` gives, in one query."""
+roles it finds are the ones ``accounts.roles`` gives, in one query."""
 
 import pytest
 from django.contrib.auth.models import Group
@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from claims.choices import Role
+from accounts.roles import Role
 
 pytestmark = pytest.mark.django_db
 

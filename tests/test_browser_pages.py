@@ -36,7 +36,7 @@ def demo(role_groups):
 
 
 def test_main_pages_render_and_are_kept_as_screenshots(new_page, demo, make_user):
-    from claims.choices import Role
+    from accounts.roles import Role
 
     reviewer = make_user(Role.REVIEWER)
     page = new_page(viewport={"width": 1280, "height": 900})
@@ -76,7 +76,7 @@ def test_main_pages_render_and_are_kept_as_screenshots(new_page, demo, make_user
 
 
 def test_a_phone_sized_screen_in_chinese(new_page, demo, make_user):
-    from claims.choices import Role
+    from accounts.roles import Role
 
     reviewer = make_user(Role.REVIEWER)
     page = new_page(viewport={"width": 390, "height": 844}, is_mobile=True)
@@ -98,7 +98,7 @@ def test_a_phone_sized_screen_in_chinese(new_page, demo, make_user):
 
 
 def test_the_pages_work_from_the_keyboard(new_page, demo, make_user):
-    from claims.choices import Role
+    from accounts.roles import Role
 
     reviewer = make_user(Role.REVIEWER)
     page = new_page()

@@ -12,7 +12,8 @@ import re
 
 import pytest
 
-from claims.choices import ClaimStatus, Role
+from accounts.roles import Role
+from claims.choices import ClaimStatus
 from claims.models import Claim
 from sources.choices import CheckOutcome
 from tests.browser import log_in, screenshot

@@ -4,7 +4,7 @@ punctuation, numbers in digits, Chinese numerals and English words."""
 
 import pytest
 
-from sources.matching import SearchablePage, fold
+from claims.matching import SearchablePage, fold
 
 PAGE = "路透社报道称：“当地至少有２７人死亡，200人受伤。”一些村庄的居民已经被疏散。"
 

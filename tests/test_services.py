@@ -8,7 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
-from claims.choices import ClaimStatus, LogAction, Role, Stance
+from accounts.roles import Role
+from claims.choices import ClaimStatus, LogAction, Stance
 from claims.exceptions import StaleVersion
 from claims.models import ClaimLogEntry, Evidence
 from claims.services import SourceLinkData, add_evidence, edit_claim, link_source, withdraw_evidence

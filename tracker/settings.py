@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "axes",
+    "accounts",
     "sources",
     "claims",
     "intelligence",
@@ -257,7 +258,7 @@ SESSION_COOKIE_HTTPONLY = True
 REST_FRAMEWORK = {
     # Token first, so that an anonymous call answers 401 with a WWW-Authenticate header.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "claims.api.authentication.TokenWithRolesAuthentication",
+        "accounts.authentication.TokenWithRolesAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["claims.api.permissions.TrackerPermission"],
@@ -270,7 +271,7 @@ REST_FRAMEWORK = {
         "claims.api.filtering.TrackerFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "claims.api.pagination.TrackerCursorPagination",
+    "DEFAULT_PAGINATION_CLASS": "tracker.api.pagination.TrackerCursorPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",

@@ -8,6 +8,7 @@ DRF has fetched the object; the others before the view runs.
 
 from rest_framework.permissions import BasePermission
 
+from accounts.api import asks_nothing
 from claims.permissions import Action, can
 
 # The actions that ``can`` decides about a given object.
@@ -27,10 +28,9 @@ def required_action(request, view) -> Action | None:
     """The tracker action ``view``'s current DRF action needs.
 
     A DRF action the view does not list is refused (fail closed). ``None``
-    (nothing to ask) is for ``metadata`` (OPTIONS), which reveals no row, and
-    for methods the endpoint does not offer, so that they answer 405.
+    (nothing to ask) is for what ``accounts.api.asks_nothing`` lets through.
     """
-    if view.action in (None, "metadata") or request.method.lower() not in view.http_method_names:
+    if asks_nothing(request, view):
         return None
     try:
         return view.required_actions[view.action]

@@ -11,7 +11,8 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from claims.choices import ClaimStatus, Role, SourceRole, Stance
+from accounts.roles import Role, roles_of
+from claims.choices import ClaimStatus, SourceRole, Stance
 from claims.models import (
     NOTE_MAX_LENGTH,
     QUOTE_MAX_LENGTH,
@@ -22,12 +23,10 @@ from claims.models import (
     Evidence,
     TroopPresence,
 )
-from claims.roles import roles_of
 from claims.services import EDITABLE_FIELDS
+from sources.api.serializers import SourceSerializer
 from sources.normalize import MAX_URL_LENGTH, normalize_url
-
-from .serializer_fields import FieldsOnceModelSerializer
-from .source_serializers import NULLABLE_URI, SourceSerializer, protected_download_url
+from tracker.api.serializer_fields import NULLABLE_URI, FieldsOnceModelSerializer, protected_download_url
 
 # How many figures, troop presences or sources one claim may be given in one request.
 ITEMS_PER_CLAIM = 50

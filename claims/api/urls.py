@@ -1,6 +1,7 @@
-"""URLs of the REST API, its OpenAPI schema and its documentation."""
+"""URLs of the REST API, its OpenAPI schema and its documentation; the
+sources' endpoints come from ``sources.api.urls``."""
 
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
@@ -9,7 +10,6 @@ from .views.events import EventViewSet
 from .views.evidence import EvidenceViewSet
 from .views.me import MeView
 from .views.not_found import NotFoundView
-from .views.sources import SourceViewSet
 
 app_name = "api"
 
@@ -17,7 +17,6 @@ router = DefaultRouter()
 router.include_root_view = False
 router.register("claims", ClaimViewSet, basename="claim")
 router.register("evidence", EvidenceViewSet, basename="evidence")
-router.register("sources", SourceViewSet, basename="source")
 router.register("events", EventViewSet, basename="event")
 
 urlpatterns = [
@@ -25,5 +24,6 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     *router.urls,
+    path("", include("sources.api.urls")),
     re_path(r"", NotFoundView.as_view(), name="not-found"),
 ]

@@ -14,8 +14,8 @@ from claims.models import Claim, ClaimSource, Evidence, TroopPresence
 from claims.permissions import Action, visible_claims
 from claims.services import SourceLinkData, add_evidence, edit_claim, link_source, submit_claim
 from claims.workflow import allowed_transitions, change_status
+from tracker.api.pagination import paginate
 
-from ..pagination import paginate
 from ..schema import StaleVersionSerializer
 from ..serializers import (
     ClaimCreateSerializer,

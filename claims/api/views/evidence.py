@@ -11,8 +11,8 @@ from claims.downloads import evidence_download
 from claims.models import Claim, Evidence
 from claims.permissions import Action, visible_claims
 from claims.services import withdraw_evidence
+from tracker.api.renderers import FileDownloadRenderer
 
-from ..renderers import FileDownloadRenderer
 from ..serializers import EvidenceSerializer, WithdrawEvidenceSerializer
 
 

@@ -7,7 +7,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from claims.choices import Role
+from accounts.roles import Role
 
 
 class Command(BaseCommand):

@@ -1,23 +1,12 @@
 """How the API shows sources and their check history (read-only: sources are
 created by linking them to claims, and checked by the workers)."""
 
-from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from sources.models import Outlet, Source, SourceCheck
+from tracker.api.serializer_fields import NULLABLE_URI, FieldsOnceModelSerializer, protected_download_url
 
-from .serializer_fields import FieldsOnceModelSerializer
-
-NULLABLE_URI = {"type": "string", "format": "uri", "nullable": True}
-
-
-def protected_download_url(serializer, name, args):
-    """The absolute URL of a download that checks permissions (archives and
-    evidence files are not public media)."""
-    url = reverse(name, args=args)
-    request = serializer.context.get("request")
-    return request.build_absolute_uri(url) if request else url
+from ..models import Outlet, Source, SourceCheck
 
 
 class OutletSerializer(FieldsOnceModelSerializer):

@@ -1,12 +1,12 @@
 """API token authentication that reads the caller's roles in the token's own
 query.
 
-Every API request asks ``claims.permissions.can``, which needs the caller's
-roles. Reading them with the token saves a query on each request, and
-writing that one query in SQL rather than composing it with the ORM halves
-its cost (0.8 to 0.4 ms; it was half of what an API page cost beyond its
-own rows): this is the hottest query of the API. What the roles allow is still
-decided in ``claims.permissions``.
+Every API request asks what the caller's roles allow (``claims.permissions``
+for claims, ``accounts.api.IsMember`` for sources). Reading the roles with the
+token saves a query on each request, and writing that one query in SQL rather
+than composing it with the ORM halves its cost (0.8 to 0.4 ms; it was half of
+what an API page cost beyond its own rows): this is the hottest query of the
+API.
 """
 
 from django.contrib.auth.models import User
@@ -15,7 +15,7 @@ from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import AuthenticationFailed
 
-from claims.roles import remember_groups
+from .roles import remember_groups
 
 # The tables of django.contrib.auth's user and groups and of DRF's tokens.
 _CALLER_WITH_GROUPS = """

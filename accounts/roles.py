@@ -1,10 +1,24 @@
-"""Which roles a user holds. Roles are Django groups (created by migration
-0002); an editor holds every right of a reviewer, and an admin those of an
-editor."""
+"""The roles of the tracker and who holds them. Roles are Django groups
+(created by the claims app's migration 0002); an editor holds every right of
+a reviewer, and an admin those of an editor.
+
+Both apps ask here: ``claims.permissions`` decides what each role may do to
+claims, and the sources pages need only membership (``is_member``).
+"""
 
 from collections.abc import Iterable
 
-from .choices import Role
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    """The roles of the tracker, kept as Django groups of the same names."""
+
+    REVIEWER = "reviewer", _("Reviewer")
+    EDITOR = "editor", _("Editor")
+    ADMIN = "admin", _("Admin")
+
 
 _IMPLIED = {
     Role.ADMIN: {Role.ADMIN, Role.EDITOR, Role.REVIEWER},
@@ -36,3 +50,9 @@ def remember_groups(user, group_names: Iterable[str | None]) -> frozenset[Role]:
     roles = frozenset(implied for role in held for implied in _IMPLIED[role])
     user._tracker_roles = roles
     return roles
+
+
+def is_member(user) -> bool:
+    """Whether ``user`` holds any role of the tracker: who may see anything
+    beyond published claims."""
+    return bool(roles_of(user))

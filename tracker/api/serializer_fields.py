@@ -1,4 +1,6 @@
-"""Model serializers that build their fields from the model once per class.
+"""Serializer helpers every app's API uses: model serializers that build
+their fields once per class, and the URLs of protected downloads.
+
 
 DRF's ``ModelSerializer`` inspects its model anew for every serializer it
 makes, and a page of claims makes eight (each nested serializer is one):
@@ -8,7 +10,10 @@ alone, so they are built once and copied, as DRF copies declared fields.
 
 import copy
 
+from django.urls import reverse
 from rest_framework import serializers
+
+NULLABLE_URI = {"type": "string", "format": "uri", "nullable": True}
 
 _built_fields: dict[type, dict] = {}
 
@@ -19,3 +24,11 @@ class FieldsOnceModelSerializer(serializers.ModelSerializer):
         if cls not in _built_fields:
             _built_fields[cls] = super().get_fields()
         return copy.deepcopy(_built_fields[cls])
+
+
+def protected_download_url(serializer, name, args):
+    """The absolute URL of a download that checks permissions (archives and
+    evidence files are not public media)."""
+    url = reverse(name, args=args)
+    request = serializer.context.get("request")
+    return request.build_absolute_uri(url) if request else url

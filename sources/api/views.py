@@ -9,20 +9,15 @@ from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from claims.downloads import archive_download
-from claims.permissions import Action
-from sources.changes import changes_since_previous
-from sources.models import Source
-from sources.services import request_check
+from accounts.api import IsMember
+from tracker.api.pagination import paginate
+from tracker.api.renderers import FileDownloadRenderer
 
-from ..pagination import paginate
-from ..renderers import FileDownloadRenderer
-from ..source_serializers import (
-    CheckChangesSerializer,
-    CheckRequestedSerializer,
-    SourceCheckSerializer,
-    SourceSerializer,
-)
+from ..changes import changes_since_previous
+from ..downloads import archive_download
+from ..models import Source
+from ..services import request_check
+from .serializers import CheckChangesSerializer, CheckRequestedSerializer, SourceCheckSerializer, SourceSerializer
 
 
 class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -31,14 +26,9 @@ class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     filterset_fields = ["health", "reliability", "outlet"]
     ordering_fields = ["created_at"]
     ordering = "-created_at"
-    required_actions = {
-        "list": Action.VIEW_INTERNAL,
-        "retrieve": Action.VIEW_INTERNAL,
-        "checks": Action.VIEW_INTERNAL,
-        "check": Action.REQUEST_CHECK,
-        "archive": Action.VIEW_INTERNAL,
-        "changes": Action.VIEW_INTERNAL,
-    }
+    # Sources and their checks are the members' working material, and any
+    # member may ask for a check: membership is all that is asked.
+    permission_classes = [IsMember]
 
     @extend_schema(responses=SourceCheckSerializer(many=True))
     @action(detail=True, methods=["get"], filter_backends=[])

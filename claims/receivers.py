@@ -1,0 +1,61 @@
+"""What the claims do when the sources app reports (``sources.signals``):
+once a batch of checks finishes, every live link to a checked source records
+whether its page carries the quoted passage and the claim's figures.
+
+Connected in ``ClaimsConfig.ready``. The signal comes inside the batch's
+finishing transaction with the whole batch, so the links of all its sources
+are read in one query and written in one round trip.
+"""
+
+from django.dispatch import receiver
+
+from sources.bulk import update_fields
+from sources.models import SourceCheck
+from sources.signals import checks_finished
+
+from .choices import QuoteMatch
+from .matching import SearchablePage
+from .models import ClaimSource
+
+MATCH_FIELDS = ["quote_match", "figures_match", "matched_excerpt", "matched_check"]
+
+
+@receiver(checks_finished, dispatch_uid="claims.match_links")
+def match_links(sender, checks: list[SourceCheck], **kwargs) -> None:
+    """Record, on every live link of the checks' sources, whether the page
+    carries the quoted passage and the claim's figures."""
+    check_of_source = {check.source_id: check for check in checks}
+    links = list(
+        ClaimSource.objects.filter(source_id__in=check_of_source, withdrawn_at__isnull=True)
+        .select_related("claim")
+        .prefetch_related("claim__casualty_figures")
+    )
+    pages = {}
+    for link in links:
+        check = check_of_source[link.source_id]
+        if check.is_success and check.pk not in pages:
+            pages[check.pk] = SearchablePage(check.text)
+        _match(link, check, pages.get(check.pk))
+    update_fields(links, MATCH_FIELDS)
+
+
+def _match(link: ClaimSource, check: SourceCheck, page: SearchablePage | None) -> None:
+    quote, figures = QuoteMatch.NOT_APPLICABLE, QuoteMatch.NOT_APPLICABLE
+    excerpt = ""
+    numbers = sorted(
+        {n for figure in link.claim.casualty_figures.all() for n in (figure.low, figure.high) if n is not None}
+    )
+    if page is None:
+        quote = QuoteMatch.SOURCE_UNAVAILABLE if link.quoted_passage else quote
+        figures = QuoteMatch.SOURCE_UNAVAILABLE if numbers else figures
+    else:
+        if link.quoted_passage:
+            found = page.find_quote(link.quoted_passage)
+            quote = QuoteMatch.FOUND if found.found else QuoteMatch.NOT_FOUND
+            excerpt = found.excerpt
+        if numbers:
+            found = page.find_figures(numbers)
+            figures = QuoteMatch.FOUND if found.found else QuoteMatch.NOT_FOUND
+            excerpt = excerpt or found.excerpt
+    link.quote_match, link.figures_match, link.matched_excerpt = quote, figures, excerpt
+    link.matched_check = check

@@ -107,8 +107,9 @@ def world(make_user, claim_factory, settings, tmp_path):
     check = SourceCheck(
         source=source, requested_at=source.check_requested_at, started_at=now, finished_at=now, outcome=CheckOutcome.OK
     )
+    page = b"<p>Shusha</p>"
     check.warc, check.warc_sha256 = archive(
-        source.pk, source.url, FetchResult(outcome=CheckOutcome.OK, http_status=200, body=b"<p>Shusha</p>")
+        source.pk, source.url, FetchResult(outcome=CheckOutcome.OK, http_status=200, body=page, wire_body=page)
     )
     check.save()
     return {

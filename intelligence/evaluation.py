@@ -7,6 +7,13 @@ low, high), claimant, outlet and troop-presence statements. A figure counts
 as found only when all five of its parts are right. Names are compared
 case-insensitively and without a leading "the". Used by bench/extraction.py
 and by the test that holds the floors.
+
+The set has two parts (``split``): "first", 100 sentences written while the
+rules were, and "second", 40 written after them and measured once before
+any rule was changed for them (figures: precision and recall 0.94 in each
+language; claimant 1.00/0.95 in English, 1.00/1.00 in Chinese; presence
+0.00/0.00 in English, 1.00/0.67 in Chinese). The second part is the fairer
+estimate of how the rules do on copy they were not written for.
 """
 
 import json
@@ -72,7 +79,7 @@ def _expected(row: dict) -> dict[str, Counter]:
 
 
 def evaluate(rows: list[dict]) -> dict[tuple[str, str], Score]:
-    """Scores keyed by (language, field)."""
+    """Scores keyed by (language, field), over ``rows`` (all of the set, or one split of it)."""
     scores: dict[tuple[str, str], Score] = {}
     for row in rows:
         predicted, expected = _predicted(row), _expected(row)

@@ -133,11 +133,20 @@ _GOVERNING_GAP = {
 }
 # "The death toll from Saturday's strike on the market rose to 45": a toll governs the number its verb reaches.
 _TOLL_WORD = re.compile(r"(?:death\s+)?toll", re.I)
-_TOLL_GAP = re.compile(
-    r"^[^\d,;.]{0,60}?\b(?:rose|risen|rises|climbed|climbs|reached|reaches|stood|stands|jumped|increased|hit|is|was"
-    r"|topped|passed)(?:\s+(?:to|at))?\s+(?:more\s+than\s+|at\s+least\s+|over\s+|nearly\s+|about\s+)?$",
-    re.I,
-)
+# "bringing its toll in the ground operation to 160"; "阵亡的士兵人数升至160人".
+_TOLL_GAP = {
+    "en": re.compile(
+        r"^[^\d,;.]{0,60}?\b(?:(?:rose|risen|rises|climbed|climbs|reached|reaches|stood|stands|jumped|increased|hit|is"
+        r"|was|topped|passed)(?:\s+(?:to|at))?|to|at)\s+(?:more\s+than\s+|at\s+least\s+|over\s+|nearly\s+|about\s+)?$",
+        re.I,
+    ),
+    "zh": re.compile(r"^的?[^，。；\d]{0,8}?人数[^，。；\d]{0,6}?(?:至|到|为|达)$"),
+}
+# A casualty word that is denied gives no figure: "caused no deaths", "没有造成人员死亡".
+_NEGATED = {
+    "en": re.compile(r"\b(?:no|not|without)\s+(?:any\s+)?$", re.I),
+    "zh": re.compile(r"(?:没有|没|无|未|并未)(?:造成)?(?:任何)?(?:人员)?$"),
+}
 # Not counts of people, read right after the number (English).
 _NOT_PEOPLE_AFTER_EN = re.compile(
     r"^(?:\s*-?\s*years?\b|-year|\s*(?:km|kilomet(?:re|er)s?|miles?|met(?:re|er)s?|%|percent|per\s+cent|hours?|days?"
@@ -181,8 +190,10 @@ def _casualty_words(text: str, language: str) -> list[_Word]:
     categories = [category for category, _ in _CASUALTY_WORDS[language]]
     words = []
     for match in _CASUALTY_PATTERNS[language].finditer(text):
-        index = int(match.lastgroup[1:])
-        words.append(_Word(match.start(), match.end(), categories[index]))
+        category = categories[int(match.lastgroup[1:])]
+        if _NEGATED[language].search(text[max(0, match.start() - 16) : match.start()]):
+            category = None
+        words.append(_Word(match.start(), match.end(), category))
     return words
 
 
@@ -266,7 +277,9 @@ def _governing_word(text, index, mentions, words, parent_of, brackets, language)
         if word.end > mention.start:
             continue
         gap = text[word.end : mention.start]
-        if _GOVERNING_GAP[language].match(gap) or (_TOLL_WORD.match(text, word.start) and _TOLL_GAP.match(gap)):
+        if _GOVERNING_GAP[language].match(gap) or (
+            (language == "zh" or _TOLL_WORD.match(text, word.start)) and _TOLL_GAP[language].match(gap)
+        ):
             preceding = word
         break
     return preceding or following
@@ -301,6 +314,9 @@ def _population(text: str, mention: NumberMention, word: _Word | None, language:
     if named:
         return named
     if word is not None and word.end <= mention.start:
+        named = _names_population(text[word.end : mention.start], language)  # "阵亡的士兵人数升至160人"
+        if named:
+            return named
         for population, pattern in _POPULATION_BEFORE_WORD[language]:
             if pattern.search(text[max(0, word.start - 16) : word.start]):
                 return population

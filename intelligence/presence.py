@@ -27,15 +27,17 @@ class PresenceCandidate:
 
 _EN_MODIFIER = (
     r"(?:the|its|their|his|her|regular|foreign|government|rebel|special|allied|enemy|ground|peacekeeping|armed|elite"
-    r"|national|border|[A-Z][\w'’.-]*|[\d,]+)"
+    r"|national|border|(?!No\b)[A-Z][\w'’.-]*|[\d,]+)"
 )
 _EN_FORCE = (
     rf"(?P<force>(?:{_EN_MODIFIER}\s+){{0,4}}(?:armed\s+forces|troops|forces|army|soldiers|peacekeepers|units"
     r"|military|fighters|mercenaries|servicemen|contingent|battalions?|brigades?))"
 )
+# "the village of Parukh" is Parukh; "Transnistria's buffer zone" keeps its zone.
 _EN_PLACE = (
-    r"(?P<place>(?:the\s+)?[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|of|al|el))*|the\s+(?:region|area|town|city|zone"
-    r"|enclave|territory|border\s+area|country))"
+    r"(?:the\s+(?:village|town|city|region|district|province)\s+of\s+)?"
+    r"(?P<place>(?:the\s+)?[A-Z][\w-]*(?:\s+(?:[A-Z][\w-]*|of|al|el))*(?:['’]s(?:\s+[a-z]+)?\s+(?:zone|area|region"
+    r"|border|corridor|side))?|the\s+(?:region|area|town|city|zone|enclave|territory|border\s+area|country))"
 )
 _EN_RULES = [
     (
@@ -49,7 +51,12 @@ _EN_RULES = [
     ),
     (
         Presence.ABSENT,
-        rf"{_EN_FORCE}\s+(?:have\s+|has\s+|had\s+)?(?:withdrawn|pulled\s+out|left|retreated)\s+(?:from\s+)?{_EN_PLACE}",
+        rf"\b(?i:no)\s+{_EN_FORCE}\s+(?:are|is|were|was)\s+(?:present|deployed|stationed|based)\s+(?:in|on|at)"
+        rf"\s+{_EN_PLACE}",
+    ),
+    (
+        Presence.ABSENT,
+        rf"{_EN_FORCE}\s+(?:have\s+|has\s+|had\s+)?(?:withdrawn|pulled\s+out|left|retreated)\s+(?:from\s+|of\s+)?{_EN_PLACE}",
     ),
     (
         Presence.PRESENT,
@@ -68,12 +75,17 @@ _ZH_PLACE = (
     r"(?P<place>该地区|该国|当地|[\u4e00-\u9fff·-]{1,12}?(?:地区|州|省|市|镇|村|走廊|边境|境内|一带|半岛|高地)"
     r"|[\u4e00-\u9fff·-]{2,8}?(?=[，。；]|$))"
 )
+# A place named before its verb ("纳卡地区没有亚美尼亚军队"), starting its clause.
+_ZH_PLACE_FIRST = (
+    r"(?:^|(?<=[，。；：]))(?P<place>[\u4e00-\u9fff·-]{1,12}?(?:地区|州|省|市|镇|村|走廊|边境|境内|一带|半岛|高地))"
+)
 _ZH_RULES = [
     (
         Presence.ABSENT,
         rf"{_ZH_FORCE}(?:并|均|目前|已|仍|从来)?(?:没有|并未|未|不|没|从未)(?:出现|驻扎|部署|在)(?:在|于)?{_ZH_PLACE}",
     ),
     (Presence.ABSENT, rf"{_ZH_FORCE}(?:已经|已|均|已全部|全部)?(?:撤出|撤离|离开)了?{_ZH_PLACE}"),
+    (Presence.ABSENT, rf"{_ZH_PLACE_FIRST}(?:并|目前|已经|已)?(?:没有|并无|不存在|已无)(?:任何)?{_ZH_FORCE}"),
     (
         Presence.PRESENT,
         rf"{_ZH_FORCE}(?:已经|已|仍然|仍|目前)?(?:进驻|驻扎在|驻扎于|驻扎|部署在|部署于|出现在|驻守|抵达|进入)了?{_ZH_PLACE}",
@@ -91,10 +103,16 @@ _ZH_CLAIMANT_SUFFIX = re.compile(r"(?:方面|政府|国防部|外交部|当局)$
 
 def find_presences(sentence: str, language: str, claimant: str = "") -> list[PresenceCandidate]:
     """The troop-presence statements of ``sentence``; ``claimant`` is whose
-    force 其 ("its") is."""
-    found = []
+    force 其 ("its") is. The rules for absence come first, and a statement
+    they read is not read again as presence ("No Russian troops are stationed
+    in …" holds "Russian troops are stationed in …")."""
+    found, denied_spans = [], []
     for presence, pattern in _RULES[language]:
         for match in pattern.finditer(sentence):
+            if presence == Presence.ABSENT:
+                denied_spans.append(match.span())
+            elif any(start < match.end() and match.start() < end for start, end in denied_spans):
+                continue
             force, place = match["force"].strip(), match["place"].strip()
             if language == "en":
                 force = _EN_STRENGTH.sub("", force)

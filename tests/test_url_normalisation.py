@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
+from sources.fetch import fetch
 from sources.models import Source
 from sources.normalize import normalize_url
 from sources.services import get_or_create_source
@@ -67,3 +68,15 @@ def test_path_normalisation_keeps_what_the_url_means(raw, expected):
 
 def test_an_encoded_slash_and_a_slash_are_two_sources():
     assert normalize_url("https://example.com/a%2Fb") != normalize_url("https://example.com/a/b")
+
+
+@pytest.mark.django_db
+def test_a_source_with_an_encoded_slash_is_fetched_at_its_own_url(loopback_server, allow_loopback):
+    loopback_server.route("/files/report%2F2023", body=b"<p>the report</p>")
+    loopback_server.route("/files/report/2023", body=b"<p>another page</p>")
+    source, _ = get_or_create_source(loopback_server.url("/files/report%2f2023"))
+
+    result = fetch(source.url)
+
+    assert result.body == b"<p>the report</p>"
+    assert loopback_server.hits == {"/files/report%2F2023": 1}

@@ -4,6 +4,7 @@ import os
 import time
 
 import pytest
+from django.utils import translation
 
 from intelligence.extraction import (
     MAX_ARTICLE_CHARS,
@@ -67,3 +68,10 @@ def test_an_article_of_the_longest_size_is_read_in_bounded_time():
     candidates = suggest_claims(text)
     assert time.monotonic() - started < 10
     assert candidates
+
+
+def test_the_messages_are_in_the_readers_language():
+    with translation.override("zh-hans"), pytest.raises(EmptyArticle, match="文章为空"):
+        suggest_claims("")
+    with translation.override("zh-hans"), pytest.raises(ArticleTooLong, match="最多可粘贴 100,000 个字符"):
+        suggest_claims("x" * (MAX_ARTICLE_CHARS + 1))

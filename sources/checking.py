@@ -51,7 +51,9 @@ RECORDED_FIELDS = [
     "outcome", "http_status", "final_url", "redirect_chain", "content_type", "latency_ms", "error", "bytes",
     "sha256", "title", "text", "warc", "warc_sha256", "content_changed", "went_away", "finished_at",
 ]  # fmt: skip
-SOURCE_STATE_FIELDS = ["health", "gone_at", "content_changed_at", "title", "latest_check", "next_check_at"]
+SOURCE_STATE_FIELDS = [
+    "health", "gone_at", "content_changed_at", "title", "latest_check", "next_check_at", "check_waiting_since",
+]  # fmt: skip
 OVERRUN = FetchResult(outcome=CheckOutcome.TIMEOUT, error="The check ran past its time limit.")
 
 
@@ -250,6 +252,8 @@ def _update_source(source: Source, check: SourceCheck) -> None:
         source.health = SourceHealth.FAILED
     source.latest_check = check
     source.next_check_at = next_check_time(source, check.finished_at)
+    if check.requested_at == source.check_requested_at:
+        source.check_waiting_since = None  # answered; a newer request would still wait
 
 
 def next_check_time(source: Source, after):

@@ -40,6 +40,12 @@ class SourceQuerySet(models.QuerySet):
     def with_outlets(self):
         return self.select_related("outlet", "via_agency", "latest_check")
 
+    def oldest_waiting_request(self):
+        """When the oldest check request still waiting for its check was made
+        (``None`` if none waits): one lookup in a partial index."""
+        waiting = self.filter(check_waiting_since__isnull=False).order_by("check_waiting_since")
+        return waiting.values_list("check_waiting_since", flat=True).first()
+
 
 class Source(models.Model):
     """One published page, unique by its normalised URL."""
@@ -70,6 +76,10 @@ class Source(models.Model):
     # Check bookkeeping. ``check_requested_at`` is written before a check is
     # queued, so a sweep can find requests that never reached a worker.
     check_requested_at = models.DateTimeField(_("check requested at"), null=True, blank=True, db_index=True)
+    # ``check_requested_at`` while no check has answered that request, then
+    # empty; indexed only where set, so that the oldest waiting request
+    # (``/health/ready``) is found without reading every source.
+    check_waiting_since = models.DateTimeField(_("check waiting since"), null=True, blank=True, editable=False)
     next_check_at = models.DateTimeField(_("next scheduled check"), null=True, blank=True, db_index=True)
     check_interval = models.DurationField(_("re-check interval"), null=True, blank=True)
     latest_check = models.ForeignKey("SourceCheck", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -85,6 +95,13 @@ class Source(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("source")
         verbose_name_plural = _("sources")
+        indexes = [
+            models.Index(
+                fields=["check_waiting_since"],
+                condition=models.Q(check_waiting_since__isnull=False),
+                name="source_check_waiting",
+            ),
+        ]
 
     def __str__(self):
         return self.title or self.url

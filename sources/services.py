@@ -86,7 +86,7 @@ def request_checks(source_ids, *, requested_at=None) -> list[int]:
             .order_by("pk")
             .values_list("pk", flat=True)
         )
-        Source.objects.filter(pk__in=ids).update(check_requested_at=requested_at)
+        Source.objects.filter(pk__in=ids).update(check_requested_at=requested_at, check_waiting_since=requested_at)
     if ids:
         transaction.on_commit(lambda: _send([(pk, requested_at) for pk in ids]))
     return ids

@@ -10,7 +10,9 @@ from django.db import connection
 
 from tests.celery_worker import BASE_DIR
 
-pytestmark = pytest.mark.e2e
+# Serialized rollback, as the worker tests: the flush after a transactional
+# test re-creates the content types, which a later worker test must find as saved.
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 STRONG_KEY = "x7#kP2!vQ9@mL4$wR8^zT1&bN6*cY3(dF5)gH0-jK2_sA9+eU4=iO7"
 
@@ -53,6 +55,7 @@ def test_production_start_serves_hashed_static_files_with_debug_off(start_web_pr
         SECURE_SSL_REDIRECT="false",
         WEB_CONCURRENCY="1",
     )
+    assert httpx.get(f"{web.url}/health/live", timeout=10).status_code == 200, "probes are not sent to HTTPS"
     login_page = httpx.get(f"{web.url}/accounts/login/", timeout=10)
     assert login_page.status_code == 200
     hashed = re.search(r'href="(/static/css/tracker\.[0-9a-f]{12}\.css)"', login_page.text)

@@ -53,6 +53,7 @@ def test_a_saved_claims_source_is_checked_by_the_worker(celery_worker_process, c
     assert check.outcome == "ok"
     assert check.title == "Shelling report"
     assert source.latest_check_id == check.pk
+    assert source.check_waiting_since is None  # no longer counted as waiting by /health/ready
     assert loopback_server.hits["/report"] == 1
 
 

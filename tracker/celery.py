@@ -3,7 +3,7 @@
 import os
 
 from celery import Celery
-from celery.signals import worker_init
+from celery.signals import worker_init, worker_ready, worker_shutdown
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
 
@@ -17,3 +17,17 @@ def _warm_up_source_checks(**_kwargs):
     from sources.checking import warm_up
 
     warm_up()
+
+
+@worker_ready.connect
+def _start_heartbeat(sender, **_kwargs):
+    from operations import heartbeat
+
+    heartbeat.start(sender.hostname)
+
+
+@worker_shutdown.connect
+def _stop_heartbeat(sender, **_kwargs):
+    from operations import heartbeat
+
+    heartbeat.stop(sender.hostname)

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "sources",
     "claims",
     "intelligence",
+    "operations",
 ]
 
 MIDDLEWARE = [
@@ -226,6 +227,14 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(_broker_folder / "control"),  # else a ``control/`` in the working directory
     }
 
+# Health (operations/): /health/ready answers within this many seconds per
+# part, wants a worker heard from within the silence limit (workers beat every
+# interval), and no check request waiting longer than the wait limit.
+HEALTH_TIMEOUT = env_float("HEALTH_TIMEOUT", 1.0)
+WORKER_HEARTBEAT_INTERVAL = env_int("WORKER_HEARTBEAT_INTERVAL", 15)
+HEALTH_WORKER_SILENCE_LIMIT = env_int("HEALTH_WORKER_SILENCE_LIMIT", 60)
+HEALTH_CHECK_REQUEST_WAIT_LIMIT = env_int("HEALTH_CHECK_REQUEST_WAIT_LIMIT", 900)
+
 # Outbound fetching of user-supplied URLs (sources/fetch.py holds the rules).
 # Read and checked here, once: a value that cannot be understood stops start-up
 # instead of failing every check. Networks listed in FETCH_ALLOWED_NETWORKS
@@ -250,6 +259,8 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     if env_bool("BEHIND_TLS_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Health probes come over plain HTTP from the load balancer or monitor.
+SECURE_REDIRECT_EXEMPT = [r"^health/"]
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True

@@ -1,0 +1,1 @@
+"""Operating the tracker: health endpoints, the workers' heartbeat, structured logs."""

@@ -12,9 +12,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # For each app, the apps of ours it must not import.
 FORBIDDEN = {
-    "claims": {"intelligence"},
-    "sources": {"claims", "intelligence"},
-    "accounts": {"claims", "sources", "intelligence"},
+    "claims": {"intelligence", "operations"},
+    "sources": {"claims", "intelligence", "operations"},
+    "accounts": {"claims", "sources", "intelligence", "operations"},
+    "operations": {"claims", "intelligence"},
 }
 
 

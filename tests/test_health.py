@@ -109,6 +109,7 @@ def test_a_check_request_waiting_too_long_makes_ready_fail_with_its_age(client, 
     assert 3590 <= answer.json()["checks"]["check_requests"]["oldest_waiting_seconds"] <= 3700
 
 
+@pytest.mark.postgresql
 def test_the_oldest_waiting_request_is_read_from_a_partial_index():
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")  # the test's tables are too small to want an index

@@ -30,6 +30,8 @@ from .sentences import detect_language, paragraphs, split_sentences
 
 # A long feature runs to 30,000 characters; 100,000 leaves room and bounds the work (about 0.1 s per 10,000).
 MAX_ARTICLE_CHARS = 100_000
+# UTF-8 takes at most four bytes a character: more bytes than this cannot be an article of the longest size.
+MAX_ARTICLE_BYTES = MAX_ARTICLE_CHARS * 4
 LANGUAGES = ("zh", "en")
 # Share of characters that no text has (controls, unassigned code points, replacement characters) above which the
 # input is taken as binary.
@@ -80,8 +82,11 @@ class Candidate:
 
 def _check(text) -> str:
     if isinstance(text, bytes | bytearray):
-        if len(text) > MAX_ARTICLE_CHARS * 4:
-            raise ArticleTooLong(_too_long_message(len(text)))
+        if len(text) > MAX_ARTICLE_BYTES:
+            raise ArticleTooLong(
+                _("The article is too long (more than %(size)s bytes); paste at most %(limit)s characters.")
+                % {"size": f"{MAX_ARTICLE_BYTES:,}", "limit": f"{MAX_ARTICLE_CHARS:,}"}
+            )
         try:
             text = bytes(text).decode("utf-8")
         except UnicodeDecodeError as error:

@@ -36,7 +36,7 @@ DEFAULT_PUBLISHER_NAME = "Claim Tracker"
 _PERSON_KINDS = {ActorKind.OFFICIAL}
 
 
-def _current_verdict(claim: Claim) -> Verdict | None:
+def current_verdict(claim: Claim) -> Verdict | None:
     """The claim's current verdict, from the feed's prefetch when there is one."""
     prefetched = getattr(claim, "current_verdicts", None)
     if prefetched is not None:
@@ -44,7 +44,7 @@ def _current_verdict(claim: Claim) -> Verdict | None:
     return claim.current_verdict
 
 
-def _live_links(claim: Claim) -> list[ClaimSource]:
+def live_links(claim: Claim) -> list[ClaimSource]:
     """The claim's source links that are not withdrawn, in the order they were added."""
     return [link for link in claim.source_links.all() if link.withdrawn_at is None]
 
@@ -69,7 +69,7 @@ def _appearance(link: ClaimSource) -> dict:
 
 
 def _item_reviewed(claim: Claim) -> dict:
-    links = _live_links(claim)
+    links = live_links(claim)
     item = {"@type": "Claim"}
     author = _claimant(claim)
     if author is not None:
@@ -95,7 +95,7 @@ def _publisher(request) -> dict:
 
 
 def _review_node(claim: Claim, request) -> dict:
-    verdict = _current_verdict(claim)
+    verdict = current_verdict(claim)
     if verdict is None or claim.status not in ClaimStatus.verdicts():
         raise ValueError(f"Claim {claim.pk} has no published verdict to describe.")
     return {

@@ -4,18 +4,20 @@ and add evidence. Every write goes through ``claims.services`` or
 
 from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from claims.claimreview import published_reviews
 from claims.filters import ClaimFilterSet
 from claims.models import Claim, ClaimSource, Evidence, TroopPresence
-from claims.permissions import Action, visible_claims
+from claims.permissions import Action, can, visible_claims
 from claims.services import SourceLinkData, add_evidence, edit_claim, link_source, submit_claim
 from claims.workflow import allowed_transitions, change_status
 from tracker.api.pagination import paginate
 
+from ..public_serializers import PublicClaimSerializer
 from ..schema import StaleVersionSerializer
 from ..serializers import (
     ClaimCreateSerializer,
@@ -37,6 +39,16 @@ class ClaimApiFilterSet(ClaimFilterSet):
     of DRF's ordering filter chooses the direction)."""
 
     ordering = None
+
+    # Filters on what the public page does not show; a reader who is not a
+    # member is not offered them, so that a list cannot be narrowed on hidden state.
+    MEMBERS_ONLY = ("event", "source_health")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.request is not None and not can(self.request.user, Action.VIEW_INTERNAL):
+            for name in self.MEMBERS_ONLY:
+                del self.filters[name]
 
     @extend_schema_field(OpenApiTypes.INT)
     def filter_outlet(self, queryset, name, value):
@@ -63,6 +75,25 @@ def claims_for_display():
     )
 
 
+def _for_members_or_readers(members, readers, name, **kwargs):
+    """The schema of an answer that members get in one shape and other readers in the public one."""
+    return PolymorphicProxySerializer(
+        component_name=name, serializers=[members, readers], resource_type_field_name=None, **kwargs
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        responses=_for_members_or_readers(ClaimSummarySerializer, PublicClaimSerializer, "ClaimListItem", many=True),
+        description="Claims, newest first. Members get summaries (each claim's figures, troop presences and "
+        "sources are on its own URL); other readers get published claims as their public pages show them.",
+    ),
+    retrieve=extend_schema(
+        responses=_for_members_or_readers(ClaimSerializer, PublicClaimSerializer, "ClaimOrPublicClaim"),
+        description="A claim. Members get its working detail; other readers get a published claim "
+        "as its public page shows it.",
+    ),
+)
 class ClaimViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -86,11 +117,19 @@ class ClaimViewSet(
         "add_evidence": Action.ADD_EVIDENCE,
     }
 
+    def _for_readers(self) -> bool:
+        """Whether the caller is a reader who gets the public shape of claims."""
+        return self.action in ("list", "retrieve") and not can(self.request.user, Action.VIEW_INTERNAL)
+
     def get_queryset(self):
+        if self._for_readers():
+            return published_reviews(Claim.objects.all())
         claims = claims_for_display() if self.action == "retrieve" else Claim.objects.all()
         return visible_claims(self.request.user, claims)
 
     def get_serializer_class(self):
+        if self._for_readers():
+            return PublicClaimSerializer
         if self.action == "list":
             return ClaimSummarySerializer
         if self.action == "create":
@@ -100,8 +139,8 @@ class ClaimViewSet(
         return ClaimSerializer
 
     def list(self, request, *args, **kwargs):
-        """Claims, newest first, as summaries; each claim's figures, troop
-        presences and sources are on its own URL."""
+        if self._for_readers():
+            return super().list(request, *args, **kwargs)
         claims = self.filter_queryset(self.get_queryset()).values(*ClaimSummarySerializer.SUMMARY_VALUES)
         page = self.paginate_queryset(claims)
         return self.get_paginated_response(ClaimSummarySerializer(page, many=True).data)

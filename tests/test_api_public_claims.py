@@ -16,7 +16,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from claims.choices import ActorKind, ClaimKind, ClaimStatus, Language, Role
+from accounts.roles import Role
+from claims.choices import ActorKind, ClaimKind, ClaimStatus, Language
 from claims.models import Actor, Verdict
 from claims.services import SourceLinkData
 from claims.workflow import change_status

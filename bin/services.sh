@@ -20,16 +20,18 @@ start_services() {
     fi
 }
 
-# Create (once) the virtual environment and install a requirements file in it.
+# Create (once) the virtual environment and install a lock file in it
+# (requirements.lock or requirements-test.lock, written by bin/lock): every
+# package pinned, and each file pip downloads must match a hash in the lock.
 ensure_venv() {
-    local requirements="$1"
+    local lock="$1"
     VENV="${VENV:-.venv}"
     if [ ! -x "$VENV/bin/python" ]; then
         python3 -m venv "$VENV"
     fi
-    local stamp="$VENV/.installed-$(basename "$requirements")"
-    if [ ! -f "$stamp" ] || [ "$requirements" -nt "$stamp" ] || [ requirements.txt -nt "$stamp" ]; then
-        "$VENV/bin/pip" install --quiet --disable-pip-version-check -r "$requirements"
+    local stamp="$VENV/.installed-$(basename "$lock")"
+    if [ ! -f "$stamp" ] || [ "$lock" -nt "$stamp" ]; then
+        "$VENV/bin/pip" install --quiet --disable-pip-version-check --require-hashes -r "$lock"
         touch "$stamp"
     fi
     PYTHON="$VENV/bin/python"

@@ -158,7 +158,7 @@ def _observation_of(fetched, check) -> Observation:
     check is recorded as failed, and takes no other check of its batch down
     with it."""
     try:
-        return observe(check.source_id, check.source.url, fetched.result())
+        return observe(check.source_id, fetched.result())
     except SoftTimeLimitExceeded:
         raise
     except Exception as exc:
@@ -167,12 +167,12 @@ def _observation_of(fetched, check) -> Observation:
         return Observation(FetchResult(outcome=CheckOutcome.CHECK_FAILED, error=error))
 
 
-def observe(source_id: int, url: str, result: FetchResult) -> Observation:
-    """What a fetch of ``url`` brought back: if a page, hashed, read and archived."""
+def observe(source_id: int, result: FetchResult) -> Observation:
+    """What a fetch of source ``source_id`` brought back: if a page, hashed, read and archived."""
     if result.outcome not in CheckOutcome.successes():
         return Observation(result)
     page = extract(result.body, result.content_type)
-    warc_name, warc_sha256 = archive(source_id, url, result)  # last, so a failure before leaves no stray file
+    warc_name, warc_sha256 = archive(source_id, result)  # last, so a failure before leaves no stray file
     return Observation(
         result,
         page=page,

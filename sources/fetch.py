@@ -18,10 +18,10 @@ a way into our own network (SSRF). The rules:
   on the bytes that come over the wire and again on what they decode to (a
   few kilobytes of gzip can inflate to gigabytes).
 
-The body is kept twice over only when it was compressed: as it came over the
-wire (what the archive holds, under headers that describe it) and decoded
-(what is read and compared). The request as it was sent and the address it
-went to are kept for the archive too.
+Each hop is kept as it went over the wire for the archive (an ``Exchange``:
+the request as sent, the address it went to, the response's status line,
+headers and body still in its Content-Encoding); the final body is kept
+decoded too when it was compressed, for reading and comparing.
 
 ``fetch`` reports every network or remote failure as an outcome; it does not raise.
 """
@@ -55,14 +55,26 @@ class FetchResult:
     http_status: int | None = None
     content_type: str = ""  # media type and parameters as sent
     body: bytes = b""  # the full body, decoded, on success only, else b""
-    wire_body: bytes = b""  # the same as it came over the wire: still in its Content-Encoding, chunked framing undone
     headers: list = field(default_factory=list)  # [(name, value)] of the final response
     http_version: str = ""
-    ip_address: str = ""  # the address the final request went to
-    request_target: str = ""  # path and query of the final request, as sent
-    request_headers: list = field(default_factory=list)  # [(name, value)] of the final request, as sent
     latency_ms: int = 0  # wall time of the whole fetch, all hops
     error: str = ""
+    exchanges: list = field(default_factory=list)  # [Exchange] every hop, the last one final; on success only
+
+
+@dataclass
+class Exchange:
+    """One hop of a fetch as it went over the wire, which is what the archive holds."""
+
+    url: str  # as asked for, with its host name (the connection went to ``ip_address``)
+    http_status: int
+    reason: str = ""  # the response's reason phrase, as sent
+    http_version: str = "HTTP/1.1"
+    headers: list = field(default_factory=list)  # [(name, value)] of the response, as sent
+    wire_body: bytes = b""  # still in its Content-Encoding; chunked framing undone
+    ip_address: str = ""
+    request_target: str = "/"  # path and query, as sent
+    request_headers: list = field(default_factory=list)  # [(name, value)], as sent
 
 
 @dataclass(frozen=True)
@@ -135,7 +147,7 @@ def fetch(url: str) -> FetchResult:
     try:
         _follow(url, limits, result, deadline=started + limits.total_timeout)
     except _Stop as stop:
-        result.outcome, result.error, result.body, result.wire_body = stop.outcome, stop.error, b"", b""
+        result.outcome, result.error, result.body, result.exchanges = stop.outcome, stop.error, b"", []
     result.latency_ms = round((time.monotonic() - started) * 1000)
     return result
 
@@ -157,15 +169,19 @@ def _follow(url, limits, result, *, deadline):
             address = _checked_address(current, limits.allowed_networks)
             request = _pinned_request(client, current, address, _hop_timeout(limits, deadline))
             with closing(client.send(request, stream=True)) as response:
-                _record_response(result, current, address, response)
+                _record_response(result, current, response)
+                exchange = _exchange(current, address, response)
+                result.exchanges.append(exchange)
                 if not response.is_redirect:
-                    _finish(result, response, limits, deadline)
+                    _finish(result, exchange, response, limits, deadline)
                     return
                 result.redirect_chain.append({"url": str(current), "status": response.status_code})
                 if len(result.redirect_chain) > limits.max_redirects:
                     raise _Stop(
                         CheckOutcome.TOO_MANY_REDIRECTS, f"More than {limits.max_redirects} redirects (or a loop)."
                     )
+                # Read (not dropped), so that the archive holds the redirect as it was sent.
+                exchange.wire_body, _ = _read_capped(response, limits, deadline, decode=False)
                 current = _parse_url(response.headers["location"], base=current)
 
 
@@ -232,20 +248,32 @@ def _pinned_request(client, url, address, timeout):
     )
 
 
-def _record_response(result, url, address, response):
+def _record_response(result, url, response):
     result.final_url = str(url)
-    result.ip_address = address
-    result.request_target = response.request.url.raw_path.decode("ascii")
-    result.request_headers = [
-        (name.decode("latin-1"), value.decode("latin-1")) for name, value in response.request.headers.raw
-    ]
     result.http_status = response.status_code
     result.http_version = response.http_version
     result.content_type = response.headers.get("content-type", "")
-    result.headers = [(name.decode("latin-1"), value.decode("latin-1")) for name, value in response.headers.raw]
+    result.headers = _as_text(response.headers)
 
 
-def _finish(result, response, limits, deadline):
+def _exchange(url, address, response):
+    return Exchange(
+        url=str(url),
+        http_status=response.status_code,
+        reason=response.reason_phrase,
+        http_version=response.http_version,
+        headers=_as_text(response.headers),
+        ip_address=address,
+        request_target=response.request.url.raw_path.decode("ascii"),
+        request_headers=_as_text(response.request.headers),
+    )
+
+
+def _as_text(headers):
+    return [(name.decode("latin-1"), value.decode("latin-1")) for name, value in headers.raw]
+
+
+def _finish(result, exchange, response, limits, deadline):
     """Set the outcome for a final (non-redirect) response and read its body when it is a readable page."""
     status = response.status_code
     if 200 <= status < 300:
@@ -253,7 +281,7 @@ def _finish(result, response, limits, deadline):
         if media_type not in TEXT_MEDIA_TYPES:
             shown = result.content_type or "(none)"
             raise _Stop(CheckOutcome.UNSUPPORTED, f"The content type {shown!r} is not a page.")
-        result.wire_body, result.body = _read_capped(response, limits, deadline)
+        exchange.wire_body, result.body = _read_capped(response, limits, deadline)
         result.outcome = CheckOutcome.REDIRECTED if result.redirect_chain else CheckOutcome.OK
         return
     result.outcome = _outcome_for_status(status)
@@ -273,15 +301,16 @@ def _outcome_for_status(status):
     return CheckOutcome.UNSUPPORTED
 
 
-def _read_capped(response, limits, deadline):
-    """The body as it came over the wire and decoded (one object when it was not compressed),
-    each within ``limits.max_bytes``."""
+def _read_capped(response, limits, deadline, *, decode=True):
+    """The body as it came over the wire and decoded (one object when it was not compressed,
+    or when ``decode`` is false), each within ``limits.max_bytes``."""
     too_large = _Stop(CheckOutcome.TOO_LARGE, f"The page is larger than {limits.max_bytes} bytes.")
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limits.max_bytes:
         raise too_large
     try:
-        decoder = CappedDecoder(response.headers.get("content-encoding", ""), limits.max_bytes)
+        coding = response.headers.get("content-encoding", "") if decode else ""
+        decoder = CappedDecoder(coding, limits.max_bytes)
         wire, decoded, size = [], [], 0
         for chunk in response.iter_raw():
             size += len(chunk)

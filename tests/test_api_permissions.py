@@ -18,7 +18,7 @@ from claims.services import add_evidence
 from claims.workflow import change_status
 from sources.archive import archive
 from sources.choices import CheckOutcome
-from sources.fetch import FetchResult
+from sources.fetch import Exchange, FetchResult
 from sources.models import Source, SourceCheck
 
 ROLES = ("anonymous", "outsider", "reviewer", "editor", "admin_user")
@@ -109,7 +109,10 @@ def world(make_user, claim_factory, settings, tmp_path):
     )
     page = b"<p>Shusha</p>"
     check.warc, check.warc_sha256 = archive(
-        source.pk, source.url, FetchResult(outcome=CheckOutcome.OK, http_status=200, body=page, wire_body=page)
+        source.pk,
+        FetchResult(
+            outcome=CheckOutcome.OK, http_status=200, body=page, exchanges=[Exchange(source.url, 200, wire_body=page)]
+        ),
     )
     check.save()
     return {

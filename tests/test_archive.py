@@ -39,8 +39,8 @@ def records_of(data):
 def archived(loopback_server, path, tmp_path):
     """Fetch ``path`` from the loopback server and archive it; the WARC bytes, also written to ``tmp_path``."""
     result = fetch(loopback_server.url(path))
-    assert result.outcome == CheckOutcome.OK, result.error
-    data = warc_bytes(loopback_server.url(path), result)
+    assert result.outcome in CheckOutcome.successes(), result.error
+    data = warc_bytes(result)
     (tmp_path / "check.warc.gz").write_bytes(data)
     return result, data
 
@@ -180,3 +180,34 @@ def test_a_checked_gzip_page_is_read_and_its_archive_replays(loopback_server, al
     assert check.sha256 == hashlib.sha256(PAGE).hexdigest()
     with check.warc.open("rb") as stored:
         assert response_of(stored.read())[4] == PAGE
+
+
+def test_each_redirect_is_archived_so_the_url_first_asked_for_replays(loopback_server, allow_loopback, tmp_path):
+    loopback_server.redirect("/old", "/moved", status=301)
+    loopback_server.redirect("/moved", "/new", status=302)
+    loopback_server.route("/new", body=PAGE)
+
+    result, data = archived(loopback_server, "/old", tmp_path)
+
+    records = records_of(data)
+    responses = [
+        (warc.get_header("WARC-Target-URI"), http.get_statuscode(), http.get_header("Location"), replayed)
+        for kind, warc, http, _, replayed in records
+        if kind == "response"
+    ]
+    assert responses == [
+        (loopback_server.url("/old"), "301", "/moved", b""),
+        (loopback_server.url("/moved"), "302", "/new", b""),
+        (loopback_server.url("/new"), "200", None, PAGE),
+    ]
+    ids = {warc.get_header("WARC-Record-ID"): warc.get_header("WARC-Target-URI") for kind, warc, *_ in records}
+    requests = [
+        (warc.get_header("WARC-Target-URI"), ids[warc.get_header("WARC-Concurrent-To")])
+        for kind, warc, *_ in records
+        if kind == "request"
+    ]
+    assert requests == [(url, url) for url, *_ in responses]
+    assert result.redirect_chain == [
+        {"url": loopback_server.url("/old"), "status": 301},
+        {"url": loopback_server.url("/moved"), "status": 302},
+    ]

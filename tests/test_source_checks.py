@@ -25,6 +25,7 @@ from sources.choices import CheckOutcome, SourceHealth
 from sources.models import Source, SourceCheck
 from sources.scheduling import lost_requests, queue_due_checks
 from sources.services import request_check, request_checks
+from sources.signals import checks_finished
 
 pytestmark = pytest.mark.django_db
 
@@ -408,6 +409,47 @@ def test_every_request_of_a_batch_is_checked_and_matched(linked_claim, loopback_
         assert source.latest_check.outcome == CheckOutcome.OK
         link = source.claim_links.get()
         assert (link.quote_match, link.matched_check_id) == (QuoteMatch.FOUND, source.latest_check_id)
+
+
+def test_the_claims_hear_of_a_whole_batch_at_once_once_it_is_recorded(linked_claim, loopback_server, allow_loopback):
+    """``checks_finished`` carries the batch's checks in one signal, sent when
+    their rows are written, so that the claims match a batch in bulk."""
+    sources = linked_sources(linked_claim, loopback_server, 3, prefix="/heard")
+    heard = []
+
+    def listener(sender, checks, **kwargs):
+        recorded = SourceCheck.objects.filter(pk__in=[check.pk for check in checks], finished_at__isnull=False)
+        heard.append((sorted(check.source_id for check in checks), recorded.count()))
+
+    checks_finished.connect(listener)
+    try:
+        run_checks(requested(sources))
+    finally:
+        checks_finished.disconnect(listener)
+
+    assert heard == [(sorted(source.pk for source in sources), 3)]
+
+
+def test_a_batch_whose_matching_fails_is_not_recorded_half_done(linked_claim, loopback_server, allow_loopback):
+    """The signal is sent inside the batch's finishing transaction: should a
+    receiver fail, neither the checks nor their sources' state are kept, and
+    the requests stay to be checked again (the sweep re-sends them)."""
+    source = linked_sources(linked_claim, loopback_server, 1, prefix="/fails")[0]
+
+    def failing(sender, checks, **kwargs):
+        raise RuntimeError("matching failed")
+
+    checks_finished.connect(failing)
+    try:
+        with pytest.raises(RuntimeError):
+            run_checks(requested([source]))
+    finally:
+        checks_finished.disconnect(failing)
+
+    source.refresh_from_db()
+    assert source.latest_check is None
+    assert not source.checks.filter(finished_at__isnull=False).exists()
+    assert list(lost_requests(timezone.now() + timedelta(days=1))) == [source]
 
 
 def test_a_batch_costs_the_same_queries_whatever_its_size(linked_claim, loopback_server, allow_loopback):

@@ -22,6 +22,7 @@ a batch's threads reading at once pass that lock back and forth thousands of
 times a page, and reading cost half as much CPU again as reading in turn.
 """
 
+import contextvars
 import hashlib
 import logging
 import random
@@ -135,7 +136,8 @@ def check_lease() -> timedelta:
 def _observe(checks: list[SourceCheck]) -> None:
     """Fetch every check's page at once and record what came back."""
     pool = ThreadPoolExecutor(max_workers=len(checks), thread_name_prefix="fetch")
-    fetching = {pool.submit(fetch, check.source.url): check for check in checks}
+    # Each fetch runs in a copy of the task's logging context, so its lines carry the task id.
+    fetching = {pool.submit(contextvars.copy_context().run, fetch, check.source.url): check for check in checks}
     try:
         for future in as_completed(fetching):
             # Popped (as_completed lets go of it too), so that a page's bytes

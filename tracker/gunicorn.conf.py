@@ -15,6 +15,7 @@ starts new workers and lets the old ones finish their requests first.
 
 import os
 
+from operations.logs import logging_settings
 from tracker.env import env_int, env_str
 
 # Loopback unless told otherwise: a reverse proxy (TLS) in front, on the same machine.
@@ -39,6 +40,13 @@ max_requests_jitter = max_requests // 10
 
 accesslog = "-"
 errorlog = "-"
+# Gunicorn's lines are JSON too, through the same root handler as the app's (operations/logs.py).
+logconfig_dict = {
+    **logging_settings(env_str("LOG_LEVEL", "INFO")),
+    "loggers": {
+        name: {"level": "INFO", "handlers": [], "propagate": True} for name in ("gunicorn.error", "gunicorn.access")
+    },
+}
 proc_name = "claim-tracker-web"
 # Gunicorn 25+ opens a control socket at one path per user, which a second
 # server on the machine (a test, a second site) would take over; ``kill -HUP``

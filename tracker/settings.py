@@ -6,11 +6,14 @@ start without a real ``SECRET_KEY`` and ``ALLOWED_HOSTS`` and turns on every
 transport-security setting that ``manage.py check --deploy`` looks for.
 """
 
+import logging
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from operations.logs import configure_structlog, logging_settings
 
 from .env import env_bool, env_float, env_int, env_list, env_networks, env_str
 
@@ -50,6 +53,7 @@ INSTALLED_APPS = [
     "claims",
     "intelligence",
     "operations",
+    "django_structlog",
 ]
 
 MIDDLEWARE = [
@@ -60,6 +64,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A request id in every log line of the request and of the tasks it queues (operations/logs.py).
+    "django_structlog.middlewares.RequestMiddleware",
+    "operations.middleware.request_id_header",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -313,9 +320,12 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-}
+# Logs are JSON lines with the request and task ids (operations/logs.py).
+LOGGING = logging_settings(env_str("LOG_LEVEL", "INFO"))
+configure_structlog()
+DJANGO_STRUCTLOG_CELERY_ENABLED = True
+# The peer address is in gunicorn's access log; the one django-structlog would
+# guess from X-Forwarded-For is whatever the client wrote there.
+DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False
+# One line per request, when it is answered (a monitor polls /health/ready every second).
+DJANGO_STRUCTLOG_STATUS_START_LOG_LEVEL = logging.DEBUG

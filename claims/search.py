@@ -9,15 +9,26 @@ when all of its tokens are present, so ``地雷`` and ``27人死亡`` find the
 sample's claims without a dictionary.
 """
 
+import functools
+import operator
 import re
 import unicodedata
 
-from django.contrib.postgres.search import SearchQuery, SearchVector
-from django.db import connections
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db.models import Q, TextField, Value
+from django.db.models.functions import Concat
+
+from tracker.database import has_full_text_search
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af"
 _TOKEN = re.compile(rf"[{_CJK}]+|[^\W_{_CJK}]+", re.UNICODE)
 _CJK_RUN = re.compile(rf"^[{_CJK}]+$")
+# What PostgreSQL's full-text search matches: the stored tokens, as they are.
+_VECTOR = SearchVector("search_tokens", config="simple")
+# The stored tokens between spaces, so that a token is found whole as `` token ``.
+_SPACED_TOKENS = Concat(Value(" "), "search_tokens", Value(" "), output_field=TextField())
+# Tokens looked for in one query where there is no full-text search.
+_TOKENS_PER_QUERY = 100
 
 
 def tokenize(text: str) -> list[str]:
@@ -44,22 +55,45 @@ def search_tokens(*texts: str) -> str:
 def search_claims(queryset, query: str):
     """Claims of ``queryset`` whose text or translation holds every token of ``query``.
 
-    On PostgreSQL this is a full-text match of the stored tokens with the
-    ``simple`` configuration (no stemming, no stop words: the tokens are
-    already what we want to match), which a GIN index on
-    ``to_tsvector('simple', search_tokens)`` serves. Elsewhere (the SQLite
-    development database) it falls back to token containment.
+    With full-text search (PostgreSQL, ``tracker.database``) this is a match
+    of the stored tokens with the ``simple`` configuration (no stemming, no
+    stop words: the tokens are already what we want to match), which a GIN
+    index on ``to_tsvector('simple', search_tokens)`` serves. Elsewhere (the
+    SQLite development database) each token must appear whole in the stored
+    tokens, which the database finds by scanning.
     """
     tokens = list(dict.fromkeys(tokenize(query)))
     if not tokens:
         return queryset
-    if connections[queryset.db].vendor == "postgresql":
-        search_query = SearchQuery(tokens[0], config="simple", search_type="plain")
-        for token in tokens[1:]:
-            search_query &= SearchQuery(token, config="simple", search_type="plain")
-        return queryset.annotate(search_match=SearchVector("search_tokens", config="simple")).filter(
-            search_match=search_query
-        )
-    for token in tokens:
-        queryset = queryset.filter(search_tokens__regex=rf"(^| ){re.escape(token)}( |$)")
-    return queryset
+    if has_full_text_search(queryset.db):
+        return queryset.annotate(search_match=_VECTOR).filter(search_match=_full_text_query(tokens, operator.and_))
+    return queryset.alias(spaced_tokens=_SPACED_TOKENS).filter(*(_holds(token) for token in tokens))
+
+
+def claims_sharing_tokens(queryset, tokens: set[str], *, limit: int) -> list:
+    """Up to ``limit`` claims of ``queryset`` that hold any of ``tokens``,
+    those sharing the most (by full-text rank where there is full-text
+    search) first."""
+    if not tokens:
+        return []
+    if has_full_text_search(queryset.db):
+        query = _full_text_query(sorted(tokens), operator.or_)
+        ranked = queryset.annotate(search_match=_VECTOR, rank=SearchRank(_VECTOR, query))
+        return list(ranked.filter(search_match=query).order_by("-rank")[:limit])
+    # Without full-text search: the claims holding any token, found a slice of
+    # tokens at a time (SQLite bounds how deep one condition may nest), ranked here.
+    found = {}
+    ordered = sorted(tokens)
+    for start in range(0, len(ordered), _TOKENS_PER_QUERY):
+        holding_any = functools.reduce(operator.or_, map(_holds, ordered[start : start + _TOKENS_PER_QUERY]))
+        found.update((claim.pk, claim) for claim in queryset.alias(spaced_tokens=_SPACED_TOKENS).filter(holding_any))
+    shared = {pk: len(tokens.intersection(claim.search_tokens.split())) for pk, claim in found.items()}
+    return sorted(found.values(), key=lambda claim: -shared[claim.pk])[:limit]
+
+
+def _full_text_query(tokens, combine):
+    return functools.reduce(combine, (SearchQuery(token, config="simple", search_type="plain") for token in tokens))
+
+
+def _holds(token: str) -> Q:
+    return Q(spaced_tokens__contains=f" {token} ")

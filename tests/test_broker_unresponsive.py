@@ -11,7 +11,7 @@ from django.utils import timezone
 from sources.services import publish_checks
 from tests.celery_worker import use_broker
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.redis]
 
 
 @pytest.fixture

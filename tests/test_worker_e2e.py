@@ -1,7 +1,8 @@
 """The check pipeline end to end, with a real Celery worker subprocess on
-real Redis: a saved claim's source gets checked with nothing else calling
-the task, a worker killed mid-check still ends in exactly one completed
-check, and a claim saved while Redis is down is checked once it is back."""
+the configured broker: a saved claim's source gets checked with nothing else
+calling the task, on Redis and on the filesystem broker of ``bin/run``; on
+Redis, a worker killed mid-check still ends in exactly one completed check,
+and a claim saved while Redis is down is checked once it is back."""
 
 import socket
 import time
@@ -12,8 +13,8 @@ from django.db import transaction
 from claims.services import SourceLinkData
 from sources.models import Source, SourceCheck
 from sources.scheduling import resend_lost_requests
-from sources.services import get_or_create_source, request_checks
-from tests.celery_worker import VISIBILITY_TIMEOUT, use_broker
+from sources.services import get_or_create_source, request_check, request_checks
+from tests.celery_worker import TASK_SOFT_TIME_LIMIT, TIME_LIMIT_LATENESS, VISIBILITY_TIMEOUT, use_broker
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -57,11 +58,30 @@ def test_a_saved_claims_source_is_checked_by_the_worker(celery_worker_process, c
     assert loopback_server.hits["/report"] == 1
 
 
+def test_the_worker_re_checks_a_source_and_sees_its_text_change(celery_worker_process, claim_factory, loopback_server):
+    # On SQLite, the default of bin/run, every re-check crashed the worker here.
+    loopback_server.route("/report", body=PAGE % QUOTE.encode())
+    source = submit_with_source(claim_factory, loopback_server.url("/report"))
+    assert wait_for(lambda: finished_checks(source).exists()), "the worker never completed the first check"
+    loopback_server.route("/report", body=PAGE % b"Correction: the toll stands at 32 killed")
+
+    with transaction.atomic():
+        request_check(source)
+
+    recheck = wait_for(lambda: finished_checks(source).filter(requested_at=source.check_requested_at).first())
+    assert recheck is not None, "the worker never completed the re-check"
+    assert recheck.outcome == "ok"
+    assert recheck.content_changed
+    source.refresh_from_db()
+    assert (source.health, source.latest_check_id) == ("changed", recheck.pk)
+
+
 def test_a_check_past_the_soft_time_limit_is_recorded_as_timed_out(
     celery_worker_process, claim_factory, loopback_server
 ):
-    # The worker's soft limit (tests.celery_worker) is shorter than this page's delay.
-    loopback_server.route("/slower-than-the-limit", body=PAGE % QUOTE.encode(), delay=2.5)
+    # The worker's soft limit (tests.celery_worker), even a late one, comes before this page.
+    delay = TASK_SOFT_TIME_LIMIT + TIME_LIMIT_LATENESS + 0.5
+    loopback_server.route("/slower-than-the-limit", body=PAGE % QUOTE.encode(), delay=delay)
 
     source = submit_with_source(claim_factory, loopback_server.url("/slower-than-the-limit"))
 
@@ -87,6 +107,7 @@ def test_sources_asked_for_together_are_each_checked_once(celery_worker_process,
     assert {check.outcome for check in SourceCheck.objects.filter(source__in=sources)} == {"ok"}
 
 
+@pytest.mark.redis  # Redis hands back an unacknowledged message; the filesystem broker leaves it to the sweep
 def test_a_worker_killed_mid_check_still_ends_in_one_completed_check(celery_worker_process, loopback_server):
     # One batch: a slow page and two quick ones, so the worker dies with some
     # of its pages fetched and none of its checks recorded.
@@ -141,6 +162,7 @@ def redis_down(celery_worker_process, settings):
     use_broker(settings, real_url)
 
 
+@pytest.mark.redis
 def test_a_claim_saved_while_redis_is_down_is_checked_once_it_is_back(
     redis_down, claim_factory, loopback_server, settings
 ):

@@ -1,0 +1,25 @@
+"""Which path the code takes on the database in use: the one place that asks.
+
+PostgreSQL is the production database; SQLite is the zero-setup default of
+``bin/run``. Everything the app offers works on both, and nearly all of it is
+written once for both (a source's last good check, for one, is a subquery per
+source rather than PostgreSQL's ``DISTINCT ON``). Where PostgreSQL has a tool
+that SQLite lacks, the code asks here which path to take:
+
+- Claim search matches the stored search tokens with PostgreSQL full-text
+  search, which a GIN index serves (``claims/search.py``, migration
+  ``claims/0004``); elsewhere the same tokens are matched by containment, a
+  scan that a development database can afford.
+
+Schema that only one database can hold is chosen in its migration, which is
+history and must not change with this module: the claim log's trigger
+(``claims/0002`` on PostgreSQL, ``claims/0005`` on SQLite) and the search
+index (``claims/0004``).
+"""
+
+from django.db import connections
+
+
+def has_full_text_search(using: str) -> bool:
+    """Whether the database behind ``using`` searches claims by full-text search."""
+    return connections[using].vendor == "postgresql"

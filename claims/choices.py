@@ -132,5 +132,6 @@ class LogAction(models.TextChoices):
     EDITED = "edited", _("Edited")
     STATUS_CHANGED = "status_changed", _("Status changed")
     SOURCE_LINKED = "source_linked", _("Source linked")
+    SOURCE_WITHDRAWN = "source_withdrawn", _("Source withdrawn")
     EVIDENCE_ADDED = "evidence_added", _("Evidence added")
     EVIDENCE_WITHDRAWN = "evidence_withdrawn", _("Evidence withdrawn")

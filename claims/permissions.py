@@ -23,11 +23,14 @@ class Action(StrEnum):
     SUBMIT_CLAIM = "submit_claim"
     EDIT_CLAIM = "edit_claim"
     LINK_SOURCE = "link_source"
+    WITHDRAW_SOURCE = "withdraw_source"
     ADD_EVIDENCE = "add_evidence"
     WITHDRAW_EVIDENCE = "withdraw_evidence"
     REQUEST_CHECK = "request_check"
     CHANGE_STATUS = "change_status"
     MANAGE_EVENTS = "manage_events"
+    CHANGE_EVENT_SLUG = "change_event_slug"
+    MANAGE_REFERENCE_DATA = "manage_reference_data"  # parties, places, outlets, a source's details
     IMPORT_CLAIMS = "import_claims"
 
 
@@ -37,20 +40,44 @@ _MESSAGES = {
     Action.SUBMIT_CLAIM: _("Only reviewers, editors and admins may submit claims."),
     Action.EDIT_CLAIM: _("Only its submitter or an editor may edit this claim, and only while it awaits a verdict."),
     Action.LINK_SOURCE: _("You may not add sources to this claim."),
+    Action.WITHDRAW_SOURCE: _("Only whoever linked this source or an editor may withdraw it."),
     Action.ADD_EVIDENCE: _("You may not add evidence to this claim."),
     Action.WITHDRAW_EVIDENCE: _("Only its author or an editor may withdraw this evidence."),
     Action.REQUEST_CHECK: _("Only reviewers, editors and admins may ask for a source check."),
     Action.CHANGE_STATUS: _("You may not change the status of this claim."),
     Action.MANAGE_EVENTS: _("Only reviewers, editors and admins may create or edit events."),
+    Action.CHANGE_EVENT_SLUG: _("Only editors may change an event's address: links to it would break."),
+    Action.MANAGE_REFERENCE_DATA: _("Only admins may edit parties, places, outlets and the details of sources."),
     Action.IMPORT_CLAIMS: _("Only editors and admins may import claims in bulk."),
 }
+
+
+# The Django model permissions the admin role holds: those of the admin
+# pages Django and the libraries bring (accounts and their roles, API tokens,
+# login lockouts). The tracker's own model admins ask ``can`` instead
+# (``claims.admin.access``). Accounts are never deleted (claims and their log
+# refer to them): they are made inactive. ``claims.apps`` grants these after
+# every migrate.
+ADMIN_ROLE_MODEL_PERMISSIONS = (
+    "auth.view_user",
+    "auth.add_user",
+    "auth.change_user",
+    "auth.view_group",
+    "authtoken.view_tokenproxy",
+    "authtoken.add_tokenproxy",
+    "authtoken.delete_tokenproxy",
+    "axes.view_accessattempt",
+    "axes.delete_accessattempt",
+    "axes.view_accesslog",
+    "axes.view_accessfailurelog",
+)
 
 
 def can(user, action: Action, obj=None) -> bool:
     """Whether ``user`` may do ``action``, to ``obj`` where one is given.
 
-    ``obj`` is a ``Claim`` for claim actions and an ``Evidence`` for
-    ``WITHDRAW_EVIDENCE``.
+    ``obj`` is a ``Claim`` for claim actions, an ``Evidence`` for
+    ``WITHDRAW_EVIDENCE`` and a ``ClaimSource`` for ``WITHDRAW_SOURCE``.
     """
     roles = roles_of(user)
     member = is_member(user)
@@ -58,12 +85,23 @@ def can(user, action: Action, obj=None) -> bool:
         return member or (obj is not None and obj.status in ClaimStatus.verdicts())
     if action in (Action.VIEW_INTERNAL, Action.SUBMIT_CLAIM, Action.REQUEST_CHECK, Action.MANAGE_EVENTS):
         return member
-    if action == Action.IMPORT_CLAIMS:
+    if action in (Action.IMPORT_CLAIMS, Action.CHANGE_EVENT_SLUG):
+        # An event's slug is its address: changing it breaks every link to
+        # the event page, which an editor weighs, not any reviewer.
         return Role.EDITOR in roles
+    if action == Action.MANAGE_REFERENCE_DATA:
+        return Role.ADMIN in roles
     if action == Action.EDIT_CLAIM:
         return member and obj.status in ClaimStatus.open() and (Role.EDITOR in roles or obj.submitter_id == user.pk)
     if action in (Action.LINK_SOURCE, Action.ADD_EVIDENCE):
         return member and obj.status != ClaimStatus.WITHDRAWN
+    if action == Action.WITHDRAW_SOURCE:
+        return (
+            member
+            and obj.withdrawn_at is None
+            and obj.claim.status != ClaimStatus.WITHDRAWN
+            and (Role.EDITOR in roles or obj.added_by_id == user.pk)
+        )
     if action == Action.WITHDRAW_EVIDENCE:
         return member and obj.withdrawn_at is None and (Role.EDITOR in roles or obj.author_id == user.pk)
     if action == Action.CHANGE_STATUS:

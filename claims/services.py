@@ -17,13 +17,14 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from sources.services import get_or_create_source, outlet_for_domain, request_check
 
 from .choices import LogAction, SourceRole
 from .exceptions import StaleVersion
 from .lookups import get_or_create_actor, get_or_create_event, get_or_create_place
-from .models import NOTE_MAX_LENGTH, CasualtyFigure, Claim, ClaimLogEntry, ClaimSource, Evidence, TroopPresence
+from .models import NOTE_MAX_LENGTH, CasualtyFigure, Claim, ClaimLogEntry, ClaimSource, Event, Evidence, TroopPresence
 from .permissions import Action, require
 from .uploads import evidence_content_type
 
@@ -195,6 +196,21 @@ def link_source(claim: Claim, user, link: SourceLinkData) -> ClaimSource:
 
 
 @transaction.atomic
+def withdraw_source_link(link: ClaimSource, user, *, reason: str) -> ClaimSource:
+    """Withdraw ``link`` from its claim, saying why: it stays in the record,
+    marked withdrawn, and the claim's log names who withdrew it."""
+    locked = ClaimSource.objects.select_for_update().select_related("claim", "source").get(pk=link.pk)
+    require(user, Action.WITHDRAW_SOURCE, locked)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why this source is withdrawn.")})
+    locked.withdrawn_at = timezone.now()
+    locked.save(update_fields=["withdrawn_at"])
+    _log(locked.claim, user, LogAction.SOURCE_WITHDRAWN, rationale=reason, changes={"source": locked.source.url})
+    return locked
+
+
+@transaction.atomic
 def add_evidence(
     claim: Claim, user, *, stance: str, source_url: str = "", file=None, quoted_passage: str = "", note: str = ""
 ) -> Evidence:
@@ -238,3 +254,16 @@ def withdraw_evidence(evidence: Evidence, user, *, reason: str = "") -> Evidence
         changes={"evidence": evidence.pk},
     )
     return evidence
+
+
+def update_event(event: Event, user, fields: dict) -> Event:
+    """Apply ``fields`` to ``event``. Changing its slug, the event page's
+    address, needs its own permission (``CHANGE_EVENT_SLUG``)."""
+    require(user, Action.MANAGE_EVENTS, event)
+    if "slug" in fields and fields["slug"] != Event.objects.values_list("slug", flat=True).get(pk=event.pk):
+        require(user, Action.CHANGE_EVENT_SLUG, event)
+    for name, value in fields.items():
+        setattr(event, name, value)
+    event.full_clean()
+    event.save()
+    return event

@@ -17,6 +17,7 @@ urlpatterns = [
     path("claims/<int:pk>/edit/", views.claim_edit, name="claim_edit"),
     path("claims/<int:pk>/sources/", views.claim_sources, name="claim_sources"),
     path("claims/<int:pk>/sources/<int:link_pk>/check/", views.source_check_now, name="source_check_now"),
+    path("claims/<int:pk>/sources/<int:link_pk>/withdraw/", views.source_withdraw, name="source_withdraw"),
     path("claims/<int:pk>/evidence/", views.evidence_add, name="evidence_add"),
     path("claims/<int:pk>/evidence/<int:evidence_pk>/file/", views.evidence_file, name="evidence_file"),
     path("claims/<int:pk>/evidence/<int:evidence_pk>/withdraw/", views.evidence_withdraw, name="evidence_withdraw"),

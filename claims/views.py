@@ -124,18 +124,21 @@ def _submit(user, forms) -> Claim:
     )
 
 
-def _detail_context(request, claim, *, evidence_form=None, transition_errors=None):
+def _detail_context(request, claim, *, evidence_form=None, transition_errors=None, withdraw_source_errors=None):
     links = list(
         ClaimSource.objects.filter(claim=claim, withdrawn_at__isnull=True)
         .select_related("source__outlet", "source__latest_check", "matched_check")
         .order_by("added_at", "id")
     )
     user = request.user
+    withdraw_source_errors = withdraw_source_errors or {}
     return {
         "claim": claim,
         "figures": CasualtyFigure.objects.filter(claim=claim),
         "presences": TroopPresence.objects.filter(claim=claim).select_related("force", "place"),
-        "links": links,
+        "links": [
+            (link, can(user, Action.WITHDRAW_SOURCE, link), withdraw_source_errors.get(link.pk)) for link in links
+        ],
         "polling": any(link.source.check_pending for link in links),
         "evidence": [
             (item, can(user, Action.WITHDRAW_EVIDENCE, item))
@@ -191,6 +194,22 @@ def source_check_now(request, pk, link_pk):
         messages.success(request, _("A new check of this source has been asked for."))
     else:
         messages.info(request, _("A check of this source is already under way."))
+    return redirect(claim)
+
+
+@member_required
+@require_POST
+def source_withdraw(request, pk, link_pk):
+    """Withdraw a source link, with a reason: it leaves the claim's sources
+    and stays in its log."""
+    claim = _claim_for_page(pk)
+    link = get_object_or_404(ClaimSource.objects.select_related("claim", "source"), pk=link_pk, claim=claim)
+    try:
+        services.withdraw_source_link(link, request.user, reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        context = _detail_context(request, claim, withdraw_source_errors={link.pk: " ".join(error.messages)})
+        return render(request, "claims/claim_detail.html", context, status=400)
+    messages.success(request, _("Source withdrawn. It stays on record in the claim's history."))
     return redirect(claim)
 
 

@@ -133,7 +133,10 @@ def changed_substance(claim: Claim, user) -> bool:
     )
     return (
         ClaimLogEntry.objects.filter(claim_id=claim.pk, actor_id=user.pk, id__gt=Coalesce(Subquery(last_verdict), 0))
-        .filter(Q(action=LogAction.SOURCE_LINKED) | Q(action=LogAction.EDITED, changes__has_any_keys=list(SUBSTANCE)))
+        .filter(
+            Q(action__in=[LogAction.SOURCE_LINKED, LogAction.SOURCE_WITHDRAWN])
+            | Q(action=LogAction.EDITED, changes__has_any_keys=list(SUBSTANCE))
+        )
         .exists()
     )
 

@@ -57,6 +57,12 @@ MATRIX = [
         {"stance": Stance.REFUTES, "source_url": "https://example.org/ev2"},
         (404, 404, 201, 201, 201),
     ),
+    (
+        "post",
+        "/api/claims/{open}/sources/{link}/withdraw/",
+        {"reason": "Not the ministry's page."},
+        (401, 403, 403, 200, 200),
+    ),
     ("post", "/api/evidence/{evidence}/withdraw/", {"reason": "Duplicate."}, (404, 404, 403, 200, 200)),
     # The evidence is a source without a file: members get past the permission check to a 404.
     ("get", "/api/evidence/{evidence}/file/", None, (401, 403, 404, 404, 404)),
@@ -72,6 +78,8 @@ MATRIX = [
     ("get", "/api/events/{event}/", None, (401, 403, 200, 200, 200)),
     ("post", "/api/events/", {"name": "Ceasefire talks", "slug": "ceasefire-talks"}, (401, 403, 201, 201, 201)),
     ("patch", "/api/events/{event}/", {"name": "Renamed"}, (401, 403, 200, 200, 200)),
+    # The slug is the event page's address: changing it breaks the links to it.
+    ("patch", "/api/events/{event}/", {"slug": "shusha-1992"}, (401, 403, 403, 200, 200)),
     ("get", "/api/me/", None, (401, 200, 200, 200, 200)),
 ]
 
@@ -122,6 +130,7 @@ def world(make_user, claim_factory, settings, tmp_path):
         "source": source.pk,
         "check": check.pk,
         "event": event.pk,
+        "link": open_claim.source_links.get().pk,
     }
 
 
@@ -129,12 +138,12 @@ def database_state():
     """Everything a refused write could have touched."""
     return {
         "claims": list(Claim.objects.order_by("pk").values_list("pk", "status", "version", "translation")),
-        "links": ClaimSource.objects.count(),
+        "links": list(ClaimSource.objects.order_by("pk").values_list("pk", "withdrawn_at")),
         "evidence": list(Evidence.objects.order_by("pk").values_list("pk", "withdrawn_at")),
         "log": ClaimLogEntry.objects.count(),
         "verdicts": list(Verdict.objects.order_by("pk").values_list("pk", "superseded_at")),
         "sources": list(Source.objects.order_by("pk").values_list("pk", "check_requested_at")),
-        "events": list(Event.objects.order_by("pk").values_list("pk", "name")),
+        "events": list(Event.objects.order_by("pk").values_list("pk", "name", "slug")),
     }
 
 

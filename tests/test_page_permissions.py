@@ -122,6 +122,14 @@ TABLE = [
     ("claim_sources", _claim_url("claim_sources"), "get", None, members(200)),
     ("source_check_now", _claim_url("source_check_now", lambda w: w.link.pk), "get", None, members(405)),
     ("source_check_now", _claim_url("source_check_now", lambda w: w.link.pk), "post", _nothing, members(302)),
+    ("source_withdraw", _claim_url("source_withdraw", lambda w: w.link.pk), "get", None, members(405)),
+    (
+        "source_withdraw",
+        _claim_url("source_withdraw", lambda w: w.link.pk),
+        "post",
+        lambda w, u: {"reason": "A copy of another outlet's story"},
+        editors(302),
+    ),
     ("evidence_add", _claim_url("evidence_add"), "get", None, members(302)),
     (
         "evidence_add",

@@ -272,6 +272,10 @@ class WithdrawEvidenceSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=NOTE_MAX_LENGTH)
 
 
+class WithdrawSourceSerializer(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True, default="", help_text="Why the source is withdrawn (required).")
+
+
 class MeSerializer(serializers.ModelSerializer):
     roles = serializers.SerializerMethodField()
     # Not an email field: an account without an address answers "".

@@ -3,6 +3,7 @@ and add evidence. Every write goes through ``claims.services`` or
 ``claims.workflow``."""
 
 from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -13,7 +14,14 @@ from claims.claimreview import published_reviews
 from claims.filters import ClaimFilterSet
 from claims.models import Claim, ClaimSource, Evidence, TroopPresence
 from claims.permissions import Action, can, visible_claims
-from claims.services import SourceLinkData, add_evidence, edit_claim, link_source, submit_claim
+from claims.services import (
+    SourceLinkData,
+    add_evidence,
+    edit_claim,
+    link_source,
+    submit_claim,
+    withdraw_source_link,
+)
 from claims.workflow import allowed_transitions, change_status
 from tracker.api.pagination import paginate
 
@@ -30,6 +38,7 @@ from ..serializers import (
     SourceLinkInputSerializer,
     TransitionRequestSerializer,
     TransitionSerializer,
+    WithdrawSourceSerializer,
 )
 
 
@@ -113,6 +122,9 @@ class ClaimViewSet(
         "transitions": Action.VIEW_CLAIM,
         "change_status": Action.CHANGE_STATUS,
         "link_source": Action.LINK_SOURCE,
+        # The link, not the claim, is what ``WITHDRAW_SOURCE`` is asked about:
+        # the service asks it once the link is found.
+        "withdraw_source": Action.VIEW_INTERNAL,
         "evidence": Action.VIEW_INTERNAL,
         "add_evidence": Action.ADD_EVIDENCE,
     }
@@ -214,6 +226,28 @@ class ClaimViewSet(
             pk=link.pk
         )
         return Response(ClaimSourceSerializer(link).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=WithdrawSourceSerializer, responses={200: ClaimSourceSerializer})
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"sources/(?P<link_pk>[0-9]+)/withdraw",
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def withdraw_source(self, request, pk=None, link_pk=None):
+        """Withdraw a source from this claim, saying why (`reason`): the link
+        stays on record, marked withdrawn, and the claim's log names who
+        withdrew it."""
+        claim = self.get_object()
+        link = get_object_or_404(ClaimSource, pk=link_pk, claim=claim)
+        serializer = WithdrawSourceSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        link = withdraw_source_link(link, request.user, reason=serializer.validated_data["reason"])
+        link = ClaimSource.objects.select_related("source__outlet", "source__via_agency", "source__latest_check").get(
+            pk=link.pk
+        )
+        return Response(ClaimSourceSerializer(link).data)
 
     @extend_schema(responses=EvidenceSerializer(many=True))
     @action(detail=True, methods=["get"], filter_backends=[])

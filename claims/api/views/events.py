@@ -4,6 +4,7 @@ from rest_framework import mixins, viewsets
 
 from claims.models import Event
 from claims.permissions import Action
+from claims.services import update_event
 
 from ..serializers import EventSerializer
 
@@ -27,3 +28,7 @@ class EventViewSet(
         "create": Action.MANAGE_EVENTS,
         "partial_update": Action.MANAGE_EVENTS,
     }
+
+    def perform_update(self, serializer):
+        # Through the service, which holds who may change an event's slug.
+        serializer.instance = update_event(serializer.instance, self.request.user, serializer.validated_data)

@@ -1,63 +1,60 @@
-"""Django admin for outlets, sources and their check history (read-only)."""
+"""Admins of outlets, sources and their check history. A source's address
+and check state are the checks' to write; its details (outlet, title,
+reliability...) are edited here."""
 
 from django.contrib import admin
 
-from .models import Outlet, Source, SourceCheck
+from claims.permissions import Action
+from sources.models import Outlet, Source, SourceCheck
 
-
-class NoDeleteAdmin(admin.ModelAdmin):
-    def has_delete_permission(self, request, obj=None):
-        return False
+from .access import ReadOnlyInline, TrackerAdmin
 
 
 @admin.register(Outlet)
-class OutletAdmin(NoDeleteAdmin):
+class OutletAdmin(TrackerAdmin):
+    edit_action = Action.MANAGE_REFERENCE_DATA
     list_display = ["name", "domain", "kind", "country"]
     list_filter = ["kind", "country"]
     search_fields = ["name", "domain"]
 
 
-class SourceCheckInline(admin.TabularInline):
+class SourceCheckInline(ReadOnlyInline):
     model = SourceCheck
-    extra = 0
-    can_delete = False
     fields = ["started_at", "outcome", "http_status", "final_url", "bytes", "latency_ms", "content_changed"]
-    readonly_fields = fields
     ordering = ["-started_at"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Source)
-class SourceAdmin(NoDeleteAdmin):
+class SourceAdmin(TrackerAdmin):
+    edit_action = Action.MANAGE_REFERENCE_DATA
     list_display = ["url", "outlet", "reliability", "health", "language", "published_on", "check_requested_at"]
     list_filter = ["health", "reliability", "language", "outlet"]
     search_fields = ["url", "title"]
     list_select_related = ["outlet"]
     autocomplete_fields = ["outlet", "via_agency"]
-    readonly_fields = [
+    fields = [
+        "url",
         "submitted_url",
+        "outlet",
+        "via_agency",
+        "title",
+        "language",
+        "published_on",
+        "reliability",
+        "check_interval",
+        "health",
         "created_by",
         "created_at",
-        "check_requested_at",
-        "latest_check",
-        "health",
-        "content_changed_at",
-        "gone_at",
     ]
+    # The address is what claims cite and checks fetch: changing it would make
+    # every claim citing the page cite another one.
+    readonly_fields = ["url", "submitted_url", "health", "created_by", "created_at"]
     inlines = [SourceCheckInline]
 
 
 @admin.register(SourceCheck)
-class SourceCheckAdmin(NoDeleteAdmin):
+class SourceCheckAdmin(TrackerAdmin):
     list_display = ["source", "started_at", "outcome", "http_status", "latency_ms", "content_changed", "went_away"]
     list_filter = ["outcome", "content_changed", "went_away"]
     search_fields = ["source__url", "final_url", "title"]
     list_select_related = ["source"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -1,7 +1,11 @@
 """The web process that ``bin/run`` and the production start run: bounded
 database connections under concurrent requests, hashed static files."""
 
+import os
 import re
+import signal
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
@@ -66,3 +70,32 @@ def test_production_start_serves_hashed_static_files_with_debug_off(start_web_pr
     assert stylesheet.status_code == 200
     assert stylesheet.text == (BASE_DIR / "static" / "css" / "tracker.css").read_text()
     assert "immutable" in stylesheet.headers["Cache-Control"]
+
+
+def test_a_graceful_reload_answers_every_request_made_meanwhile(start_web_process):
+    web = start_web_process(DEBUG="true", WEB_CONCURRENCY="2")
+    answers, done = [], threading.Event()
+
+    def keep_asking():
+        with httpx.Client(base_url=web.url, timeout=10) as client:
+            while not done.is_set():
+                try:
+                    answers.append(client.get("/claims/claimreview.json").status_code)
+                except httpx.TransportError as error:
+                    answers.append(type(error).__name__)
+
+    askers = [threading.Thread(target=keep_asking) for _ in range(4)]
+    for asker in askers:
+        asker.start()
+    time.sleep(1)
+    os.kill(web.process.pid, signal.SIGHUP)  # bin/serve web execs gunicorn: this is its master
+    deadline = time.monotonic() + 30
+    while web.log().count("Booting worker") < 4 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    time.sleep(1)
+    done.set()
+    for asker in askers:
+        asker.join()
+
+    assert web.log().count("Booting worker") >= 4, "the reload started two new workers"
+    assert answers and set(answers) == {200}

@@ -18,6 +18,7 @@ a part takes the whole's qualifier unless it has its own ("at least 6, 4 of
 them soldiers" gives "at least 4 soldiers").
 """
 
+import bisect
 import re
 from dataclasses import asdict, dataclass
 
@@ -221,8 +222,10 @@ def _breakdowns(text: str, mentions: list[NumberMention]) -> tuple[dict[int, int
             start = mention.end + opening.end()
             close = min((p for p in (text.find(")", start), text.find("）", start)) if p >= 0), default=len(text))
             brackets[index] = (mention.end, close + 1)
-            for inner, other in enumerate(mentions):
-                if start <= other.start < close:
+            for inner in range(index + 1, len(mentions)):
+                if mentions[inner].start >= close:
+                    break
+                if mentions[inner].start >= start:
                     parent_of[inner] = index
             continue
         if index == 0:
@@ -242,21 +245,22 @@ def _gap_text(text: str, start: int, end: int, bracket: tuple[int, int] | None) 
     return text[start:end]
 
 
-def _governing_word(text, index, mentions, words, parent_of, brackets, language) -> _Word | None:
-    """The casualty word that governs the whole ``mentions[index]``, if any."""
+def _governing_word(text, index, mentions, counted, words, parent_of, brackets, language) -> _Word | None:
+    """The casualty word that governs the whole ``mentions[index]``, if any;
+    ``counted[i]`` says whether ``mentions[i]`` counts people."""
     mention = mentions[index]
-    # Only other counts of people stand in the way: "两起不同的事件" (two incidents) does not.
-    others = [
-        m
-        for i, m in enumerate(mentions)
-        if i != index and parent_of.get(i) != index and _counts_people(text, m, language)
-    ]
     bracket = brackets.get(index)
     following = None
-    for word in words:
-        if word.start < mention.end or (bracket and bracket[0] <= word.start < bracket[1]):
+    for word in words[bisect.bisect_left([w.start for w in words], mention.end) :]:
+        if bracket and bracket[0] <= word.start < bracket[1]:
             continue
-        blockers = [other for other in others if mention.end <= other.start < word.start]
+        # Only other counts of people stand in the way: "两起不同的事件" (two incidents) does not.
+        blockers = []
+        for other_index in range(index + 1, len(mentions)):
+            if mentions[other_index].start >= word.start:
+                break
+            if counted[other_index] and parent_of.get(other_index) != index:
+                blockers.append(mentions[other_index])
         if blockers and not _coordinated(text, mention, blockers):
             break
         gap = _gap_text(text, mention.end, word.start, bracket)
@@ -339,6 +343,7 @@ def find_figures(sentence: str, language: str) -> list[FigureCandidate]:
         return []
     words = _casualty_words(text, language)
     parent_of, brackets = _breakdowns(text, mentions)
+    counted = [_counts_people(text, mention, language) for mention in mentions]
     governing: dict[int, _Word] = {}
     populations: dict[int, str] = {}
     figures = []
@@ -346,7 +351,7 @@ def find_figures(sentence: str, language: str) -> list[FigureCandidate]:
         if index in parent_of:
             whole = parent_of[index]
             word = governing.get(whole)
-            if word is None or word.category is None or not _counts_people(text, mention, language):
+            if word is None or word.category is None or not counted[index]:
                 continue
             own = mention.qualifier
             qualifier = own if own != BoundQualifier.EXACT else mentions[whole].qualifier
@@ -355,9 +360,9 @@ def find_figures(sentence: str, language: str) -> list[FigureCandidate]:
                 continue  # "31人受伤，其中三人伤势严重": a part of the same people, not another count
             figures.append(_figure(mention, word.category, population, qualifier))
             continue
-        if not _counts_people(text, mention, language):
+        if not counted[index]:
             continue
-        word = _governing_word(text, index, mentions, words, parent_of, brackets, language)
+        word = _governing_word(text, index, mentions, counted, words, parent_of, brackets, language)
         listed_after = (
             index - 1 in governing
             and _SIBLING_GAP.match(text[mentions[index - 1].end : mention.start])

@@ -15,6 +15,7 @@ from intelligence.extraction import (
     UnsupportedLanguage,
     suggest_claims,
 )
+from intelligence.sentences import MAX_SENTENCE_CHARS
 
 
 @pytest.mark.parametrize("text", ["", "   \n\n\t  ", b""])
@@ -70,8 +71,30 @@ def test_an_article_of_the_longest_size_is_read_in_bounded_time():
     assert candidates
 
 
+def test_a_sentence_never_runs_longer_than_a_claim_may():
+    candidates = suggest_claims("Local officials said at least 27 people were killed, " * 200)
+    assert candidates
+    assert all(len(candidate.sentence) <= MAX_SENTENCE_CHARS for candidate in candidates)
+
+
 def test_the_messages_are_in_the_readers_language():
     with translation.override("zh-hans"), pytest.raises(EmptyArticle, match="文章为空"):
         suggest_claims("")
     with translation.override("zh-hans"), pytest.raises(ArticleTooLong, match="最多可粘贴 100,000 个字符"):
         suggest_claims("x" * (MAX_ARTICLE_CHARS + 1))
+
+
+@pytest.mark.parametrize(
+    "unit",
+    [
+        "x. ",  # a sentence end every three characters, in one paragraph
+        "当地至少有27人死亡",  # one Chinese "sentence" of 100,000 characters full of counts
+        "Local officials said at least 27 people were killed and 200 injured ",  # one English run, no full stop
+        "“他表示",  # quotes that never close
+    ],
+)
+def test_pathological_text_of_the_longest_size_is_read_in_bounded_time(unit):
+    text = (unit * (MAX_ARTICLE_CHARS // len(unit) + 1))[:MAX_ARTICLE_CHARS]
+    started = time.monotonic()
+    suggest_claims(text)
+    assert time.monotonic() - started < 10  # 190 s and 290 s for the first two before sentences were bounded

@@ -97,3 +97,36 @@ def test_a_quote_stays_with_its_attribution(candidates):
     candidate = only(candidates, "消除平民伤亡")
     assert candidate.sentence.endswith("俄罗斯外交部在其“Telegram”账号上发布的一份声明中表示。")
     assert candidate.claimant == "俄罗斯外交部"
+
+
+def test_the_same_story_in_english_gives_the_same_five_claims():
+    """tests/data/article_en_karabakh.txt: the sample's story retold in the
+    style of English wire copy (our own text), with the five claims of the table."""
+    text = (Path(__file__).parent / "data" / "article_en_karabakh.txt").read_text(encoding="utf-8")
+    candidates = suggest_claims(text)
+    assert {candidate.language for candidate in candidates} == {"en"}
+
+    toll = only(candidates, "At least 27 people")
+    assert toll.claimant == "Ethnic Armenians in the region"  # "they said", after the paragraph's first sentence
+    assert toll.figures == [
+        FigureCandidate(CasualtyCategory.KILLED, Population.ALL, BoundQualifier.AT_LEAST, 27, None),
+        FigureCandidate(CasualtyCategory.INJURED, Population.ALL, BoundQualifier.EXACT, 200, None),
+    ]
+    mines = only(candidates, "landmines")
+    assert mines.claimant == "Azerbaijan's foreign ministry"
+    assert [(f.population, f.low) for f in mines.figures] == [
+        (Population.ALL, 6),
+        (Population.MILITARY, 4),
+        (Population.CIVILIANS, 2),
+    ]
+    presence = only(candidates, "Armenian troops are not present")
+    assert presence.claimant == "Armenia's defence ministry"
+    assert [(p.force, p.place, p.presence) for p in presence.presences] == [
+        ("Armenian troops", "Nagorno-Karabakh", Presence.ABSENT)
+    ]
+    targets = only(candidates, "legitimate military targets")
+    assert (targets.kind, targets.claimant) == (ClaimKind.STATEMENT, "President Ilham Aliyev")
+    assert only(candidates, "TASS reported").outlet == "TASS"
+    population = only(candidates, "120,000 people")
+    assert (population.kind, population.counts) == (ClaimKind.STATISTIC, [120_000])
+    assert all(not candidate.figures for candidate in candidates if "2,000 peacekeepers" in candidate.sentence)

@@ -1,4 +1,5 @@
-"""The bulk import page: upload a CSV or JSON file, read the row-by-row report."""
+"""The bulk import page: upload a CSV or JSON file, read the row-by-row
+report. The page lists the columns it reads and links to a template."""
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -6,6 +7,18 @@ from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from .choices import (
+    BoundQualifier,
+    CasualtyCategory,
+    ClaimKind,
+    Language,
+    PlacePrecision,
+    Population,
+    Presence,
+    SourceRole,
+    TimePrecision,
+)
+from .csv_columns import EXPORT_ONLY_COLUMNS
 from .importing import ImportFileError, import_claims, parse_file
 from .permissions import Action, require
 
@@ -29,6 +42,53 @@ class ImportForm(forms.Form):
         return upload
 
 
+def _one_of(choices) -> str:
+    return ", ".join(choices.values)
+
+
+def column_help() -> list[tuple[str, str]]:
+    """Each column of an import file (``claims.csv_columns``) and what it holds."""
+    return [
+        ("text", _("The claim in its original language (required).")),
+        ("language", _("Its language (required): %(codes)s.") % {"codes": _one_of(Language)}),
+        ("translation", _("An English translation.")),
+        ("kind", _("One of %(kinds)s; other if empty.") % {"kinds": _one_of(ClaimKind)}),
+        ("claimant", _("Who makes the claim, by name; a new name adds the party.")),
+        ("place", _("Where it happened, by name; a new name adds the place.")),
+        ("place_precision", _("%(values)s; a new place is a locality if empty.") % {"values": _one_of(PlacePrecision)}),
+        ("event", _("The event's slug.")),
+        ("event_name", _("The event's name: adds the event if no event has the slug (or none is given).")),
+        ("occurred_on, occurred_until, stated_on", _("Dates, as YYYY-MM-DD.")),
+        ("time_precision", _one_of(TimePrecision)),
+        (
+            "figure1_category, figure1_population, figure1_qualifier, figure1_low, figure1_high, figure1_as_of",
+            _(
+                "A casualty figure: %(categories)s; %(populations)s (all if empty); %(qualifiers)s; "
+                "whole numbers; a date."
+            )
+            % {
+                "categories": _one_of(CasualtyCategory),
+                "populations": _one_of(Population),
+                "qualifiers": _one_of(BoundQualifier),
+            },
+        ),
+        (
+            "presence1_force, presence1_place, presence1_place_precision, presence1_presence, "
+            "presence1_period_start, presence1_period_end, presence1_time_precision",
+            _("A troop presence: the force and place by name; %(presence)s; dates.") % {"presence": _one_of(Presence)},
+        ),
+        (
+            "source1_url, source1_role, source1_quoted_passage",
+            _("A source: its URL; %(roles)s (origin if empty); the passage it carries.")
+            % {"roles": _one_of(SourceRole)},
+        ),
+        (
+            ", ".join(EXPORT_ONLY_COLUMNS),
+            _("Written by the export; read past (an imported claim is new and unverified)."),
+        ),
+    ]
+
+
 @login_required
 def import_claims_view(request):
     """GET: the upload form. POST: import the file and show what happened to each row."""
@@ -43,4 +103,4 @@ def import_claims_view(request):
             form.add_error("file", str(error))
         else:
             report = import_claims(request.user, rows)
-    return render(request, "claims/import.html", {"form": form, "report": report})
+    return render(request, "claims/import.html", {"form": form, "report": report, "columns": column_help()})

@@ -11,6 +11,7 @@ urlpatterns = [
     path("claims/new/", views.claim_submit, name="claim_submit"),
     path("claims/export.csv", export.export_claims_csv, name="export_csv"),
     path("claims/import/", import_views.import_claims_view, name="import"),
+    path("claims/import/template.csv", export.import_template_csv, name="import_template"),
     path("claims/claimreview.json", claimreview.claimreview_feed, name="claimreview_feed"),
     path("claims/<int:pk>/", views.claim_detail, name="claim_detail"),
     path("claims/<int:pk>/claimreview.json", claimreview.claim_review_json, name="claim_review_json"),

@@ -59,6 +59,7 @@ def dashboard(request):
         "troubled_sources": Source.objects.with_outlets()
         .filter(health__in=[SourceHealth.FAILED, SourceHealth.CHANGED, SourceHealth.GONE])
         .order_by("-latest_check__finished_at")[:15],
+        "may_import": can(request.user, Action.IMPORT_CLAIMS),
     }
     return render(request, "claims/dashboard.html", context)
 
@@ -75,7 +76,13 @@ def claim_list(request):
     page = Paginator(claims, per_page).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"filter": filterset, "page": page, "query": query.urlencode(), "page_sizes": PAGE_SIZES}
+    context = {
+        "filter": filterset,
+        "page": page,
+        "query": query.urlencode(),
+        "page_sizes": PAGE_SIZES,
+        "may_import": can(request.user, Action.IMPORT_CLAIMS),
+    }
     template = "claims/_claim_table.html" if request.htmx else "claims/claim_list.html"
     return render(request, template, context)
 

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from claims.choices import BoundQualifier, CasualtyCategory, ClaimKind, ClaimStatus
-from claims.export import COLUMNS, defuse
+from claims.csv_columns import defuse, header, undefuse
 from claims.models import Actor, ClaimSource
 from claims.workflow import change_status
 
@@ -55,14 +55,21 @@ def test_export_columns_and_chinese_text_round_trip(client, reviewer, claim_fact
 
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="claims-')
-    assert tuple(rows[0]) == COLUMNS
+    assert list(rows[0]) == header(1, 1, 1)
     row = rows[0]
     assert row["text"] == "当地至少有27人死亡，200人受伤"
     assert row["translation"] == "At least 27 killed, 200 injured."
     assert row["claimant"] == "Local Armenians"
     assert row["occurred_on"] == "2023-09-19"
-    assert row["casualty_figures"] == "Killed (All): ≥ 27"
-    assert row["source_urls"] == "https://www.guancha.cn/a.shtml"
+    assert [row[f"figure1_{key}"] for key in ("category", "population", "qualifier", "low", "high")] == [
+        "killed",
+        "all",
+        "at_least",
+        "27",
+        "",
+    ]
+    # The withdrawn link is left out.
+    assert row["source1_url"] == "https://www.guancha.cn/a.shtml"
     assert row["submitter"] == "reviewer"
     assert row["status"] == ClaimStatus.UNVERIFIED
 
@@ -76,9 +83,14 @@ def test_formula_cells_are_defused(client, reviewer, claim_factory):
     assert rows[0]["translation"] == "'-2+3"
 
 
-@pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
-def test_defuse_quotes_every_formula_start(value):
+@pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "'=1+1", "'"])
+def test_defuse_quotes_every_formula_start_and_undefuse_takes_the_quote_off(value):
     assert defuse(value) == "'" + value
+    assert undefuse(defuse(value)) == value
+
+
+def test_undefuse_leaves_an_apostrophe_typed_by_hand():
+    assert undefuse("'tis the season") == "'tis the season"
 
 
 def test_defuse_leaves_ordinary_text_alone():

@@ -15,8 +15,9 @@ from sources.models import Source
 
 pytestmark = pytest.mark.django_db
 
-CSV_HEADER = "text,language,kind,translation,claimant,event,occurred_on,killed_low,killed_high,killed_qualifier,"
-CSV_HEADER += "injured_low,injured_high,injured_qualifier,source_url,source_quote\n"
+CSV_HEADER = "text,language,kind,translation,claimant,event,occurred_on,"
+CSV_HEADER += "figure1_category,figure1_low,figure1_high,figure1_qualifier,"
+CSV_HEADER += "figure2_category,figure2_low,figure2_high,figure2_qualifier,source1_url,source1_quoted_passage\n"
 
 
 @pytest.fixture
@@ -32,10 +33,10 @@ def test_csv_good_rows_are_imported_and_bad_rows_reported(editor, event):
     rows = parse_csv(
         csv_file(
             "当地至少有27人死亡,zh,casualty_figure,At least 27 killed,Local Armenians,nk-2023-09,2023-09-19,"
-            "27,,at_least,200,,at_least,https://www.guancha.cn/a.shtml,至少有27人死亡",
-            "Troops withdrew,en,statement,,,no-such-event,2023-09-31,,,,,,,,",
-            ",xx,casualty_figure,,,,,ten,,exact,5,3,exact,ftp://example.org/x,",
-            "Second claim by the same actor,en,statement,,Local Armenians,,,,,,,,,,",
+            "killed,27,,at_least,injured,200,,at_least,https://www.guancha.cn/a.shtml,至少有27人死亡",
+            "Troops withdrew,en,statement,,,no-such-event,2023-09-31",
+            ",xx,casualty_figure,,,,,killed,ten,,exact,injured,5,3,exact,ftp://example.org/x,",
+            "Second claim by the same actor,en,statement,,Local Armenians",
         )
     )
 
@@ -67,13 +68,15 @@ def test_csv_good_rows_are_imported_and_bad_rows_reported(editor, event):
 
     errors = {result.number: result.errors for result in report.failed}
     assert set(errors) == {3, 4}
-    assert errors[3]["event"] == ["There is no event with the slug “no-such-event”."]
+    assert errors[3]["event"] == [
+        "There is no event with the slug “no-such-event”; give its name in event_name to create it."
+    ]
     assert errors[3]["occurred_on"] == ["“2023-09-31” is not a date of the form YYYY-MM-DD."]
     assert errors[4]["text"] == ["This field cannot be blank."]
     assert "is not a valid choice" in errors[4]["language"][0]
-    assert errors[4]["killed_low"] == ["“ten” is not a whole number."]
-    assert errors[4]["injured_high"] == ["The high bound (3) is below the low bound (5)."]
-    assert errors[4]["source_url"] == ["Only http and https URLs can be sources; got ftp://example.org/x."]
+    assert errors[4]["figure1_low"] == ["“ten” is not a whole number."]
+    assert errors[4]["figure2_high"] == ["The high bound (3) is below the low bound (5)."]
+    assert errors[4]["source1_url"] == ["Only http and https URLs can be sources; got ftp://example.org/x."]
     assert Claim.objects.count() == 2
 
 
@@ -167,7 +170,7 @@ def test_command_prints_the_report(editor, tmp_path, capsys):
 
 def test_command_refuses_a_reviewer(reviewer, tmp_path):
     path = tmp_path / "claims.csv"
-    path.write_bytes(csv_file("Text,en,statement,,,,,,,,,,,,"))
+    path.write_bytes(csv_file("Text,en,statement"))
     with pytest.raises(CommandError, match="Only editors and admins"):
         call_command("import_claims", str(path), "--as", "reviewer")
     assert not Claim.objects.exists()
@@ -181,8 +184,8 @@ def test_import_page_shows_the_row_by_row_report(client, editor, event):
     upload = SimpleUploadedFile(
         "claims.csv",
         csv_file(
-            "Troops withdrew,en,statement,,,nk-2023-09,,,,,,,,,",
-            "Troops stayed,en,statement,,,gone,,,,,,,,,",
+            "Troops withdrew,en,statement,,,nk-2023-09",
+            "Troops stayed,en,statement,,,gone",
         ),
     )
     response = client.post(url, {"file": upload})
@@ -191,7 +194,7 @@ def test_import_page_shows_the_row_by_row_report(client, editor, event):
     content = response.content.decode()
     assert "Imported 1 of 2 rows." in content
     assert f"Imported as claim {Claim.objects.get().pk}" in content
-    assert "There is no event with the slug “gone”." in content
+    assert "There is no event with the slug “gone”" in content
 
 
 def test_import_page_reports_an_unreadable_file(client, editor):
@@ -213,7 +216,7 @@ def test_an_imports_sources_are_sent_for_checking_in_batches(editor, queued_mess
     rows = parse_csv(
         csv_file(
             *(
-                f"Shelling reported in village {n},en,statement,,,,,,,,,,,https://example.org/report/{n},"
+                f"Shelling reported in village {n},en,statement,,,,,,,,,,,,,https://example.org/report/{n},"
                 for n in range(45)
             )
         )
@@ -226,3 +229,29 @@ def test_an_imports_sources_are_sent_for_checking_in_batches(editor, queued_mess
     assert sorted(len(args[0]) for args in messages) == [5, 20, 20]
     sources = Source.objects.filter(claim_links__claim__in=[result.claim for result in report.imported])
     assert sorted(source_id for args in messages for source_id, _at in args[0]) == sorted(s.pk for s in sources)
+
+
+def test_the_import_page_documents_its_columns_and_offers_a_template(client, editor):
+    client.force_login(editor)
+    page = client.get(reverse("claims:import")).content.decode()
+    for column in ("claimant", "event_name", "figure1_qualifier", "presence1_force", "source1_quoted_passage"):
+        assert column in page
+    template_url = reverse("claims:import_template")
+    assert f'href="{template_url}"' in page
+    template = client.get(template_url)
+    header = template.content.decode("utf-8-sig").splitlines()[0].split(",")
+    assert header[:2] == ["text", "language"] and "source1_url" in header and "id" not in header
+    # The template imports as it is: a header and no rows.
+    assert parse_csv(template.content) == []
+
+
+def test_import_and_export_are_reachable_from_the_pages(client, editor, reviewer):
+    client.force_login(editor)
+    for page in (reverse("claims:dashboard"), reverse("claims:claim_list")):
+        content = client.get(page).content.decode()
+        assert f'href="{reverse("claims:import")}"' in content
+        assert reverse("claims:export_csv") in content
+    filtered = client.get(reverse("claims:claim_list"), {"kind": "statement"}).content.decode()
+    assert f'href="{reverse("claims:export_csv")}?kind=statement"' in filtered
+    client.force_login(reviewer)
+    assert reverse("claims:import") not in client.get(reverse("claims:claim_list")).content.decode()

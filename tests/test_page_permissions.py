@@ -85,7 +85,7 @@ def _claim_url(name, *extra):
 
 
 def _import_file(w, user):
-    row = "text,language,kind,source_url\nImported claim about a convoy,en,statement,https://convoy.example.org/\n"
+    row = "text,language,kind,source1_url\nImported claim about a convoy,en,statement,https://convoy.example.org/\n"
     return {"file": SimpleUploadedFile("claims.csv", row.encode(), content_type="text/csv")}
 
 
@@ -107,6 +107,7 @@ TABLE = [
     ("export_csv", lambda w: reverse("claims:export_csv"), "get", None, members(200)),
     ("import", lambda w: reverse("claims:import"), "get", None, editors(200)),
     ("import", lambda w: reverse("claims:import"), "post", _import_file, editors(200)),
+    ("import_template", lambda w: reverse("claims:import_template"), "get", None, editors(200)),
     ("claimreview_feed", lambda w: reverse("claims:claimreview_feed"), "get", None, everyone(200)),
     ("claim_detail", _claim_url("claim_detail"), "get", None, members(200)),
     (

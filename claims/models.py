@@ -87,6 +87,14 @@ class NamedRow(Undeletable):
         # Before the unique checks that compare it.
         self.name_key = name_key(self.name)
 
+    def validate_constraints(self, exclude=None):
+        # ``name_key`` is in no form, so a form leaves it out of the checks;
+        # it is the name as compared, checked whenever the name is (the
+        # admin's rename to a taken name failed on the database instead).
+        if exclude and "name" not in exclude:
+            exclude = set(exclude) - {"name_key"}
+        super().validate_constraints(exclude=exclude)
+
 
 class Actor(NamedRow):
     """Someone who makes claims or is the subject of them: a ministry, an

@@ -341,3 +341,19 @@ def test_an_admin_made_by_create_user_can_use_the_admin(client, admin_role, publ
     delete = reverse("admin:auth_user_delete", args=[published.submitter.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 403
     assert User.objects.filter(pk=published.submitter.pk).exists()
+
+
+@pytest.mark.parametrize("model", [Actor, Place])
+def test_renaming_a_party_or_place_to_a_name_taken_says_so(admin_client, model):
+    """Names are compared ignoring case and width (``claims.names``): the
+    admin's form shows the clash instead of failing on the database's
+    constraint."""
+    model.objects.create(name="Armed Forces")
+    row = model.objects.create(name="Army")
+    before = snapshot(row)
+
+    response = submit_change(admin_client, row, {"name": "ARMED forces"})
+
+    assert response.status_code == 200
+    assert "already" in response.content.decode()
+    assert snapshot(row) == before

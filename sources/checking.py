@@ -27,7 +27,7 @@ import hashlib
 import logging
 import random
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -40,7 +40,7 @@ from .archive import archive
 from .bulk import update_fields
 from .choices import CheckOutcome, SourceHealth
 from .extract import PageText, extract
-from .fetch import FetchResult, fetch, tls_context
+from .fetch import FetchResult, Validators, fetch, tls_context
 from .models import Source, SourceCheck
 from .normalize import MAX_URL_LENGTH
 from .signals import checks_finished
@@ -50,7 +50,8 @@ logger = logging.getLogger(__name__)
 # What a check records of its fetch, written when the check finishes.
 RECORDED_FIELDS = [
     "outcome", "http_status", "final_url", "redirect_chain", "content_type", "latency_ms", "error", "bytes",
-    "sha256", "title", "text", "warc", "warc_sha256", "content_changed", "went_away", "finished_at",
+    "sha256", "etag", "last_modified", "title", "text", "warc", "warc_sha256", "content_changed", "went_away",
+    "finished_at",
 ]  # fmt: skip
 SOURCE_STATE_FIELDS = [
     "health", "gone_at", "content_changed_at", "title", "latest_check", "next_check_at", "check_waiting_since",
@@ -65,6 +66,7 @@ class Observation:
     result: FetchResult
     page: PageText | None = None
     sha256: str = ""
+    validators: Validators = field(default_factory=Validators)
     warc_name: str = ""
     warc_sha256: str = ""
 
@@ -84,7 +86,7 @@ def run_checks(requests: list[tuple[int, datetime]]) -> list[SourceCheck]:
     superseded by a newer one, or under way elsewhere."""
     checks = _claim_requests(requests)
     if checks:
-        _observe(checks)
+        _observe(checks, _last_good_checks(check.source for check in checks))
         _finish(checks)
     return checks
 
@@ -133,17 +135,22 @@ def check_lease() -> timedelta:
     return timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
 
 
-def _observe(checks: list[SourceCheck]) -> None:
-    """Fetch every check's page at once and record what came back."""
+def _observe(checks: list[SourceCheck], last_good: dict[int, SourceCheck]) -> None:
+    """Fetch every check's page at once (asking whether it changed since the
+    source's last good check, ``last_good``) and record what came back."""
     pool = ThreadPoolExecutor(max_workers=len(checks), thread_name_prefix="fetch")
-    # Each fetch runs in a copy of the task's logging context, so its lines carry the task id.
-    fetching = {pool.submit(contextvars.copy_context().run, fetch, check.source.url): check for check in checks}
+    fetching = {}
+    for check in checks:
+        previous = last_good.get(check.source_id)
+        validators = _validators_of(previous) if previous else None
+        # Each fetch runs in a copy of the task's logging context, so its lines carry the task id.
+        fetching[pool.submit(contextvars.copy_context().run, fetch, check.source.url, validators)] = check
     try:
         for future in as_completed(fetching):
             # Popped (as_completed lets go of it too), so that a page's bytes
             # are freed once it is recorded, not when the whole batch is.
             check = fetching.pop(future)
-            _record(check, _observation_of(future, check))
+            _record(check, _observation_of(future, check, last_good.get(check.source_id)))
     except SoftTimeLimitExceeded:
         # Past the task's soft limit (a slow page, a long extraction): record
         # the unfinished checks as timed out rather than leave their rows open.
@@ -154,13 +161,17 @@ def _observe(checks: list[SourceCheck]) -> None:
         pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _observation_of(fetched, check) -> Observation:
+def _validators_of(check: SourceCheck) -> Validators:
+    return Validators(check.final_url, check.etag, check.last_modified)
+
+
+def _observation_of(fetched, check, previous) -> Observation:
     """What the check observed of the page its fetch brought back. Should
     our own side fail (a full disk, a page that trips up a library), the
     check is recorded as failed, and takes no other check of its batch down
     with it."""
     try:
-        return observe(check.source_id, fetched.result())
+        return observe(check.source_id, fetched.result(), previous)
     except SoftTimeLimitExceeded:
         raise
     except Exception as exc:
@@ -169,18 +180,28 @@ def _observation_of(fetched, check) -> Observation:
         return Observation(FetchResult(outcome=CheckOutcome.CHECK_FAILED, error=error))
 
 
-def observe(source_id: int, result: FetchResult) -> Observation:
-    """What a fetch of source ``source_id`` brought back: if a page, hashed, read and archived."""
+def observe(source_id: int, result: FetchResult, previous: SourceCheck | None = None) -> Observation:
+    """What a fetch of source ``source_id`` brought back: if a page, hashed,
+    read and archived; if the server said it is the page of ``previous``
+    (the source's last good check), that page, seen again."""
     if result.outcome not in CheckOutcome.successes():
         return Observation(result)
-    page = extract(result.body, result.content_type)
+    if result.outcome == CheckOutcome.NOT_MODIFIED:
+        page = PageText(previous.title, previous.text)
+        sha256 = previous.sha256
+        # A 304 may leave out validators that did not change.
+        validators = Validators(
+            previous.final_url,
+            result.validators.etag or previous.etag,
+            result.validators.last_modified or previous.last_modified,
+        )
+    else:
+        page = extract(result.body, result.content_type)
+        sha256 = hashlib.sha256(result.body).hexdigest()
+        validators = result.validators
     warc_name, warc_sha256 = archive(source_id, result)  # last, so a failure before leaves no stray file
     return Observation(
-        result,
-        page=page,
-        sha256=hashlib.sha256(result.body).hexdigest(),
-        warc_name=warc_name,
-        warc_sha256=warc_sha256,
+        result, page=page, sha256=sha256, validators=validators, warc_name=warc_name, warc_sha256=warc_sha256
     )
 
 
@@ -193,8 +214,9 @@ def _record(check: SourceCheck, observation: Observation) -> None:
     check.content_type = result.content_type[:200]
     check.latency_ms = result.latency_ms
     check.error = result.error
-    check.bytes = len(result.body) if page else None
+    check.bytes = len(result.body) if page and result.outcome != CheckOutcome.NOT_MODIFIED else None
     check.sha256 = observation.sha256
+    check.etag, check.last_modified = observation.validators.etag, observation.validators.last_modified
     check.title, check.text = (page.title, page.text) if page else ("", "")
     check.warc, check.warc_sha256 = observation.warc_name, observation.warc_sha256
     check.finished_at = timezone.now()
@@ -206,7 +228,7 @@ def _finish(checks: list[SourceCheck]) -> None:
     transaction."""
     with transaction.atomic():
         sources = _locked_sources([check.source_id for check in checks])
-        previous_good = _last_good_checks([source for source in sources.values() if source.latest_check_id])
+        previous_good = _last_good_checks(sources.values())
         for check in checks:
             check.source = sources[check.source_id]
             _judge(check, previous_good.get(check.source_id))
@@ -219,6 +241,7 @@ def _finish(checks: list[SourceCheck]) -> None:
 def _last_good_checks(sources) -> dict[int, SourceCheck]:
     """Each source's last good check recorded so far (sources never checked
     before have none, and are not looked up)."""
+    sources = [source for source in sources if source.latest_check_id]
     if not sources:
         return {}
     # One query on every database (SQLite, the zero-setup default, has no
@@ -226,7 +249,9 @@ def _last_good_checks(sources) -> dict[int, SourceCheck]:
     # the cost follows the batch, not the length of the sources' history.
     newest_good = SourceCheck.objects.good().filter(source=OuterRef("pk")).order_by("-finished_at", "-pk").values("pk")
     newest_ids = Source.objects.filter(pk__in=[source.pk for source in sources]).values(last=Subquery(newest_good[:1]))
-    good = SourceCheck.objects.filter(pk__in=newest_ids).only("source_id", "text")
+    good = SourceCheck.objects.filter(pk__in=newest_ids).only(
+        "source_id", "text", "title", "sha256", "final_url", "etag", "last_modified"
+    )
     return {check.source_id: check for check in good}
 
 

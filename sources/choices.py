@@ -20,6 +20,8 @@ class CheckOutcome(models.TextChoices):
 
     OK = "ok", _("OK")
     REDIRECTED = "redirected", _("Redirected")
+    # A re-check asked with the last good response's validators, and the server said the page is the same.
+    NOT_MODIFIED = "not_modified", _("Unchanged (304)")
     NOT_FOUND = "not_found", _("Not found (404)")
     GONE = "gone", _("Gone (410)")
     SERVER_ERROR = "server_error", _("Server error")
@@ -36,8 +38,9 @@ class CheckOutcome(models.TextChoices):
 
     @classmethod
     def successes(cls):
-        """Outcomes where the page was fetched and its content recorded."""
-        return {cls.OK, cls.REDIRECTED}
+        """Outcomes where the page was seen and its content is known: fetched
+        and recorded, or confirmed by the server to be the one recorded before."""
+        return {cls.OK, cls.REDIRECTED, cls.NOT_MODIFIED}
 
     @classmethod
     def disappearances(cls):

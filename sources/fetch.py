@@ -18,6 +18,11 @@ a way into our own network (SSRF). The rules:
   on the bytes that come over the wire and again on what they decode to (a
   few kilobytes of gzip can inflate to gigabytes).
 
+A re-check passes the validators of the page's last good response
+(``Validators``: its ETag and Last-Modified, and the address that sent them);
+the request to that address asks with If-None-Match / If-Modified-Since, and
+a ``304 Not Modified`` to it ends the fetch as ``NOT_MODIFIED``, with no body.
+
 Each hop is kept as it went over the wire for the archive (an ``Exchange``:
 the request as sent, the address it went to, the response's status line,
 headers and body still in its Content-Encoding); the final body is kept
@@ -47,6 +52,22 @@ TEXT_MEDIA_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain"
 _NAT64_PREFIX = ipaddress.IPv6Network("64:ff9b::/96")
 
 
+@dataclass(frozen=True)
+class Validators:
+    """What a server said identifies the version of the page at ``url``."""
+
+    url: str = ""
+    etag: str = ""
+    last_modified: str = ""
+
+    def request_headers(self, url) -> dict:
+        """The conditional headers of a request of ``url``: none unless it is the address they came from."""
+        if str(url) != self.url:
+            return {}
+        headers = {"If-None-Match": self.etag, "If-Modified-Since": self.last_modified}
+        return {name: value for name, value in headers.items() if value}
+
+
 @dataclass
 class FetchResult:
     outcome: str  # a CheckOutcome value
@@ -60,6 +81,12 @@ class FetchResult:
     latency_ms: int = 0  # wall time of the whole fetch, all hops
     error: str = ""
     exchanges: list = field(default_factory=list)  # [Exchange] every hop, the last one final; on success only
+
+    @property
+    def validators(self) -> Validators:
+        """The final response's validators, for asking again next time."""
+        headers = {name.lower(): value for name, value in self.headers}
+        return Validators(self.final_url, headers.get("etag", "")[:256], headers.get("last-modified", "")[:64])
 
 
 @dataclass
@@ -139,20 +166,21 @@ def _embedded_ipv4(ip):
     return None
 
 
-def fetch(url: str) -> FetchResult:
-    """GET ``url`` under the rules in the module docstring; never raises for network or remote problems."""
+def fetch(url: str, validators: Validators | None = None) -> FetchResult:
+    """GET ``url`` under the rules in the module docstring, conditionally
+    when ``validators`` are given; never raises for network or remote problems."""
     limits = _Limits.from_settings()
     started = time.monotonic()
     result = FetchResult(outcome="")
     try:
-        _follow(url, limits, result, deadline=started + limits.total_timeout)
+        _follow(url, limits, result, validators or Validators(), deadline=started + limits.total_timeout)
     except _Stop as stop:
         result.outcome, result.error, result.body, result.exchanges = stop.outcome, stop.error, b"", []
     result.latency_ms = round((time.monotonic() - started) * 1000)
     return result
 
 
-def _follow(url, limits, result, *, deadline):
+def _follow(url, limits, result, validators, *, deadline):
     """Fetch ``url`` hop by hop, filling in ``result``; raise _Stop when the fetch ends badly."""
     current = _parse_url(url)
     headers = {
@@ -167,13 +195,14 @@ def _follow(url, limits, result, *, deadline):
     ):
         while True:
             address = _checked_address(current, limits.allowed_networks)
-            request = _pinned_request(client, current, address, _hop_timeout(limits, deadline))
+            conditional = validators.request_headers(current)
+            request = _pinned_request(client, current, address, _hop_timeout(limits, deadline), conditional)
             with closing(client.send(request, stream=True)) as response:
                 _record_response(result, current, response)
                 exchange = _exchange(current, address, response)
                 result.exchanges.append(exchange)
-                if not response.is_redirect:
-                    _finish(result, exchange, response, limits, deadline)
+                if not response.has_redirect_location:  # a 304, or a 3xx without Location, is final
+                    _finish(result, exchange, response, limits, deadline, asked_conditionally=bool(conditional))
                     return
                 result.redirect_chain.append({"url": str(current), "status": response.status_code})
                 if len(result.redirect_chain) > limits.max_redirects:
@@ -239,13 +268,12 @@ def _hop_timeout(limits, deadline):
     return httpx.Timeout(connect=connect, read=read, write=read, pool=connect)
 
 
-def _pinned_request(client, url, address, timeout):
+def _pinned_request(client, url, address, timeout, extra_headers):
     """A GET of ``url`` that connects to ``address`` while presenting the real host name (Host and TLS SNI)."""
     target = url.copy_with(host=address)
     extensions = {"sni_hostname": url.raw_host.decode("ascii")} if url.scheme == "https" else {}
-    return client.build_request(
-        "GET", target, headers={"Host": url.netloc.decode("ascii")}, timeout=timeout, extensions=extensions
-    )
+    headers = {"Host": url.netloc.decode("ascii"), **extra_headers}
+    return client.build_request("GET", target, headers=headers, timeout=timeout, extensions=extensions)
 
 
 def _record_response(result, url, response):
@@ -273,9 +301,12 @@ def _as_text(headers):
     return [(name.decode("latin-1"), value.decode("latin-1")) for name, value in headers.raw]
 
 
-def _finish(result, exchange, response, limits, deadline):
+def _finish(result, exchange, response, limits, deadline, *, asked_conditionally):
     """Set the outcome for a final (non-redirect) response and read its body when it is a readable page."""
     status = response.status_code
+    if status == 304 and asked_conditionally:
+        result.outcome = CheckOutcome.NOT_MODIFIED
+        return
     if 200 <= status < 300:
         media_type = result.content_type.split(";", 1)[0].strip().lower()
         if media_type not in TEXT_MEDIA_TYPES:
@@ -297,7 +328,7 @@ def _outcome_for_status(status):
         return CheckOutcome.SERVER_ERROR
     if status >= 400:
         return CheckOutcome.CLIENT_ERROR
-    # 1xx/3xx that is not a redirect we can follow (e.g. 300 without Location, 304).
+    # 1xx/3xx that is not a redirect we can follow (e.g. 300 without Location, 304 to an unconditional request).
     return CheckOutcome.UNSUPPORTED
 
 

@@ -146,6 +146,9 @@ class SourceCheck(models.Model):
     bytes = models.PositiveBigIntegerField(_("bytes"), null=True, blank=True)
     latency_ms = models.PositiveIntegerField(_("latency (ms)"), null=True, blank=True)
     sha256 = models.CharField(_("SHA-256 of the body"), max_length=64, blank=True)
+    # The validators the page came with (carried on by a 304), asked with by the next check.
+    etag = models.CharField(_("ETag"), max_length=256, blank=True)
+    last_modified = models.CharField(_("Last-Modified"), max_length=64, blank=True)
     title = models.CharField(_("page title"), max_length=500, blank=True)
     text = models.TextField(_("main text"), blank=True)
     error = models.TextField(_("error"), blank=True)

@@ -26,6 +26,15 @@ class Route:
     delay: float = 0.0  # seconds to wait before answering
     chunked: bool = False  # send the body in chunks without Content-Length
     chunk_delay: float = 0.0  # seconds between chunks: a server that drips its page
+    # Validators: sent with the page, and a request carrying a matching
+    # If-None-Match (or, without one, If-Modified-Since) is answered 304.
+    etag: str = ""
+    last_modified: str = ""
+
+    def not_modified_for(self, headers) -> bool:
+        if self.etag and headers.get("If-None-Match") is not None:
+            return headers["If-None-Match"] == self.etag
+        return bool(self.last_modified) and headers.get("If-Modified-Since") == self.last_modified
 
 
 _NOT_FOUND = Route(status=404, body=b"no such route", headers={"Content-Type": "text/plain"})
@@ -39,8 +48,16 @@ class _Handler(BaseHTTPRequestHandler):
         route = self.server.loopback.record_hit(path, self.headers)
         if route.delay:
             time.sleep(route.delay)
+        validators = {"ETag": route.etag, "Last-Modified": route.last_modified}
+        validators = {name: value for name, value in validators.items() if value}
+        if route.status == 200 and route.not_modified_for(self.headers):
+            self.send_response(304)
+            for name, value in validators.items():
+                self.send_header(name, value)
+            self.end_headers()
+            return
         self.send_response(route.status)
-        headers = {"Content-Type": "text/html; charset=utf-8", **route.headers}
+        headers = {"Content-Type": "text/html; charset=utf-8", **validators, **route.headers}
         for name, value in headers.items():
             self.send_header(name, value)
         if route.chunked:
@@ -90,9 +107,10 @@ class LoopbackServer:
     def url(self, path="/"):
         return f"http://127.0.0.1:{self.port}{path}"
 
-    def route(self, path, status=200, body=b"", headers=None, delay=0.0, chunked=False, chunk_delay=0.0):
+    def route(self, path, status=200, body=b"", headers=None, delay=0.0, chunked=False, chunk_delay=0.0, **validators):
+        """What ``path`` answers; ``etag=`` and ``last_modified=`` make it answer conditional requests."""
         with self._lock:
-            self._routes[path] = Route(status, body, dict(headers or {}), delay, chunked, chunk_delay)
+            self._routes[path] = Route(status, body, dict(headers or {}), delay, chunked, chunk_delay, **validators)
 
     def redirect(self, path, to, status=302):
         """Make ``path`` redirect to ``to`` (a path on this server or a full URL)."""

@@ -1,0 +1,112 @@
+"""Re-checks of pages already seen, against the loopback server: a re-check
+asks the server whether the page changed (ETag, Last-Modified), and a page
+that did not change costs neither a reading of its text nor a copy of it."""
+
+import pytest
+
+from claims.choices import QuoteMatch
+from sources.choices import CheckOutcome, SourceHealth
+from tests import test_source_checks as checks_module
+from tests.test_source_checks import QUOTE, check_now, page
+
+# The fixtures of the check pipeline's tests: a claim quoting a loopback page, media in a temporary folder.
+linked_claim, _media = checks_module.linked_claim, checks_module._media
+
+pytestmark = pytest.mark.django_db
+
+ETAG = '"v1"'
+LAST_MODIFIED = "Mon, 30 Nov 2026 08:00:00 GMT"
+
+
+def conditional_headers(loopback_server, path="/article"):
+    """The validators each request of ``path`` carried, in order."""
+    return [
+        (headers.get("If-None-Match"), headers.get("If-Modified-Since"))
+        for hit, headers in loopback_server.requests
+        if hit == path
+    ]
+
+
+def test_a_re_check_asks_with_the_validators_of_the_last_good_response(linked_claim, loopback_server, allow_loopback):
+    loopback_server.route("/article", body=page(QUOTE), etag=ETAG, last_modified=LAST_MODIFIED)
+    link = linked_claim().source_links.get()
+
+    first = check_now(link.source)
+    second = check_now(link.source)
+    third = check_now(link.source)
+
+    assert conditional_headers(loopback_server) == [(None, None)] + [(ETAG, LAST_MODIFIED)] * 2
+    assert (first.etag, first.last_modified) == (ETAG, LAST_MODIFIED)
+    assert (second.etag, second.last_modified) == (ETAG, LAST_MODIFIED)  # the 304 carries them on
+    assert third.outcome == CheckOutcome.NOT_MODIFIED
+
+
+def test_a_304_is_an_unchanged_page_seen_at_the_time_of_the_check(linked_claim, loopback_server, allow_loopback):
+    loopback_server.route("/article", body=page(QUOTE), etag=ETAG)
+    link = linked_claim().source_links.get()
+    first = check_now(link.source)
+
+    second = check_now(link.source)
+
+    assert second.outcome == CheckOutcome.NOT_MODIFIED
+    assert second.http_status == 304
+    assert second.is_success
+    assert not second.content_changed
+    assert second.finished_at > first.finished_at
+    assert second.sha256 == first.sha256
+    assert second.title == first.title
+    link.source.refresh_from_db()
+    assert link.source.health == SourceHealth.OK
+    assert link.source.latest_check_id == second.pk
+    link.refresh_from_db()
+    assert (link.quote_match, link.figures_match) == (QuoteMatch.FOUND, QuoteMatch.FOUND)
+    assert link.matched_check_id == second.pk
+
+
+def test_last_modified_alone_is_asked_with(linked_claim, loopback_server, allow_loopback):
+    loopback_server.route("/article", body=page(QUOTE), last_modified=LAST_MODIFIED)
+    link = linked_claim().source_links.get()
+    check_now(link.source)
+
+    second = check_now(link.source)
+
+    assert conditional_headers(loopback_server)[-1] == (None, LAST_MODIFIED)
+    assert second.outcome == CheckOutcome.NOT_MODIFIED
+
+
+def test_a_page_changed_under_a_new_etag_is_read_again(linked_claim, loopback_server, allow_loopback):
+    loopback_server.route("/article", body=page(QUOTE), etag=ETAG)
+    link = linked_claim().source_links.get()
+    check_now(link.source)
+    loopback_server.route("/article", body=page("至少32人死亡"), etag='"v2"')
+
+    second = check_now(link.source)
+
+    assert second.outcome == CheckOutcome.OK
+    assert second.content_changed
+    assert second.etag == '"v2"'
+    link.refresh_from_db()
+    assert link.quote_match == QuoteMatch.NOT_FOUND
+
+
+def test_validators_go_to_the_address_that_gave_them_not_to_a_redirect(linked_claim, loopback_server, allow_loopback):
+    loopback_server.redirect("/article", "/moved", status=301)
+    loopback_server.route("/moved", body=page(QUOTE), etag=ETAG)
+    link = linked_claim().source_links.get()
+    check_now(link.source)
+
+    second = check_now(link.source)
+
+    assert conditional_headers(loopback_server, "/article") == [(None, None), (None, None)]
+    assert conditional_headers(loopback_server, "/moved")[-1] == (ETAG, None)
+    assert second.outcome == CheckOutcome.NOT_MODIFIED
+    assert second.redirect_chain == [{"url": loopback_server.url("/article"), "status": 301}]
+
+
+def test_a_304_to_a_request_without_validators_is_not_a_page(linked_claim, loopback_server, allow_loopback):
+    loopback_server.route("/article", status=304)
+    link = linked_claim().source_links.get()
+
+    check = check_now(link.source)
+
+    assert check.outcome == CheckOutcome.UNSUPPORTED

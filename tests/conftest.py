@@ -25,8 +25,13 @@ pytest_plugins = ["tests.loopback", "tests.browser", "tests.celery_worker", "tes
 _counter = itertools.count(1)
 
 
+@pytest.hookimpl(tryfirst=True)  # before ``-m`` selects by the marks given here
 def pytest_collection_modifyitems(config, items):
-    """Leave out the tests that need a part this run is not configured with."""
+    """Mark the tests that drive the browser ``browser``, and leave out the
+    tests that need a part this run is not configured with."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
     missing = set()
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         missing.add("postgresql")

@@ -13,8 +13,10 @@ that SQLite lacks, the code asks here which path to take:
 
 Schema that only one database can hold is chosen in its migration, which is
 history and must not change with this module: the claim log's trigger
-(``claims/0002`` on PostgreSQL, ``claims/0005`` on SQLite) and the search
-index (``claims/0004``).
+(``claims/0002`` on PostgreSQL; ``claims/0008`` on SQLite, which refuses
+updates only) and the search index (``claims/0004``, PostgreSQL only). How
+SQLite is opened (write lock taken when a transaction begins, WAL) is in
+``tracker/settings.py``.
 """
 
 from django.db import connections

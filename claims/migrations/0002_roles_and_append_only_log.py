@@ -2,8 +2,8 @@
 
 The trigger refuses UPDATE and DELETE on the log table, so history cannot be
 rewritten even by raw SQL or a bulk queryset call. TRUNCATE stays possible:
-it is a database owner's operation, and the test runner's flush needs it. On SQLite (the zero-setup
-development database) the model-level guards are the only protection.
+it is a database owner's operation, and the test runner's flush needs it. SQLite (the zero-setup
+development database) gets its own trigger in migration 0008.
 """
 
 from django.db import migrations

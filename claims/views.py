@@ -134,7 +134,8 @@ def _submit(user, forms) -> Claim:
 def _detail_context(request, claim, *, evidence_form=None, transition_errors=None, withdraw_source_errors=None):
     links = list(
         ClaimSource.objects.filter(claim=claim, withdrawn_at__isnull=True)
-        .select_related("source__outlet", "source__latest_check", "matched_check")
+        # ``claim`` for the withdrawal's permission, which reads its status.
+        .select_related("claim", "source__outlet", "source__latest_check", "matched_check")
         .order_by("added_at", "id")
     )
     user = request.user

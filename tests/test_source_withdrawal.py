@@ -5,6 +5,8 @@ and why."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from claims.choices import ClaimStatus, LogAction
@@ -115,3 +117,16 @@ def test_the_api_withdraws_a_source_and_names_a_missing_reason(link, reviewer):
     assert (missing.status_code, list(missing.json()["errors"])) == (400, ["reason"])
     assert done.status_code == 200
     assert done.json()["withdrawn_at"] is not None
+
+
+def test_offering_the_withdrawal_costs_no_query_per_source(client, claim_factory, reviewer):
+    def queries_for(claim):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(claim.get_absolute_url()).status_code == 200
+        return len(queries)
+
+    client.force_login(reviewer)
+    one = claim_factory(sources=["https://one.example/a"])
+    five = claim_factory(sources=[f"https://five.example/{n}" for n in range(5)])
+    queries_for(one)  # the first request also loads the session's user
+    assert queries_for(five) == queries_for(one)

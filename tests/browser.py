@@ -23,6 +23,15 @@ CHROMIUM_ARGS = [
 ]
 
 
+VIOLATION = "securitypolicyviolation:"
+REPORT_POLICY_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+    console.error(`securitypolicyviolation: ${event.violatedDirective} blocked ${event.blockedURI || "inline"}`
+        + ` at ${event.sourceFile}:${event.lineNumber}`);
+});
+"""
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
@@ -56,18 +65,35 @@ def new_page(browser, live_server, role_groups):
     """Open a fresh browser context (its own cookies); ``new_page(viewport=...)``."""
     contexts = []
 
+    pages = []
+
     def open_page(**options):
         context = browser.new_context(base_url=live_server.url, **options)
         context.set_default_timeout(15000)
         contexts.append(context)
+        # Every violation of the Content-Security-Policy, as the page's own event reports it.
+        context.add_init_script(REPORT_POLICY_VIOLATIONS)
         page = context.new_page()
         page.dialogs = []
         page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+        # Errors the page reports (Chromium logs a refused script or style there too).
+        page.errors = []
+        page.on("console", lambda message: message.type == "error" and page.errors.append(message.text))
+        page.on("pageerror", lambda error: page.errors.append(str(error)))
+        # Which address failed, which the console's message does not say.
+        page.on(
+            "response",
+            lambda response: response.status >= 400 and page.errors.append(f"{response.status} {response.url}"),
+        )
+        pages.append(page)
         return page
 
     yield open_page
     for context in contexts:
         context.close()
+    # No browser test may have met a page that breaks the site's policy.
+    violations = [error for page in pages for error in page.errors if error.startswith(VIOLATION)]
+    assert violations == [], violations
 
 
 def log_in(page, user):

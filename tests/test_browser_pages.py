@@ -1,12 +1,18 @@
 """Browser tests of the pages that need no background worker: hostile claim
-text stays text, every main page renders (a screenshot of each is kept), and
-the pages work on a phone-sized screen and in Chinese."""
+text stays text, every main page renders (a screenshot of each is kept) under
+a Content-Security-Policy that it does not break, and the pages work on a
+phone-sized screen and in Chinese."""
 
 import re
 
 import pytest
+from playwright.sync_api import expect
 
+from accounts.roles import Role
+from claims.choices import ClaimStatus
 from claims.demo import load_demo
+from claims.models import Claim, ClaimSource
+from claims.workflow import change_status
 from tests.browser import log_in, screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -36,8 +42,6 @@ def demo(role_groups):
 
 
 def test_main_pages_render_and_are_kept_as_screenshots(new_page, demo, make_user):
-    from accounts.roles import Role
-
     reviewer = make_user(Role.REVIEWER)
     page = new_page(viewport={"width": 1280, "height": 900})
     screenshot(page.goto("/accounts/login/") and page, "login")
@@ -57,8 +61,10 @@ def test_main_pages_render_and_are_kept_as_screenshots(new_page, demo, make_user
     page.evaluate("window.notReloaded = true")
     all_rows = page.locator("table.claims tbody tr").count()
     page.locator("#id_status").select_option("disputed")
-    page.wait_for_function("location.search.includes('status=disputed')")  # pushed, not loaded
-    page.wait_for_function(f"document.querySelectorAll('table.claims tbody tr').length < {all_rows}")
+    # Waited for with Playwright's own locators and URL matching: wait_for_function evaluates
+    # its predicate as a string, which the site's Content-Security-Policy refuses.
+    page.wait_for_url(lambda url: "status=disputed" in url)  # pushed, not loaded
+    expect(page.locator("table.claims tbody tr")).not_to_have_count(all_rows)
     assert page.evaluate("window.notReloaded") is True
     assert all("Disputed" in row for row in page.locator("table.claims tbody tr").all_inner_texts())
 
@@ -76,8 +82,6 @@ def test_main_pages_render_and_are_kept_as_screenshots(new_page, demo, make_user
 
 
 def test_a_phone_sized_screen_in_chinese(new_page, demo, make_user):
-    from accounts.roles import Role
-
     reviewer = make_user(Role.REVIEWER)
     page = new_page(viewport={"width": 390, "height": 844}, is_mobile=True)
     log_in(page, reviewer)
@@ -98,8 +102,6 @@ def test_a_phone_sized_screen_in_chinese(new_page, demo, make_user):
 
 
 def test_the_pages_work_from_the_keyboard(new_page, demo, make_user):
-    from accounts.roles import Role
-
     reviewer = make_user(Role.REVIEWER)
     page = new_page()
     page.goto("/accounts/login/")
@@ -120,3 +122,52 @@ def test_the_pages_work_from_the_keyboard(new_page, demo, make_user):
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/claims/\d+/$"))
     assert page.locator("#claim-heading").is_visible()
+
+
+def _visit_under_the_policy(page, url):
+    response = page.goto(url)
+    assert response.ok, f"{url} answered {response.status}"
+    policy = response.headers.get("content-security-policy", "")
+    assert "script-src 'self'" in policy and "style-src 'self'" in policy, f"{url} has no strict policy: {policy!r}"
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    page.wait_for_load_state("networkidle")
+    assert page.errors == [], f"{url}: {page.errors}"
+
+
+def test_no_main_page_breaks_the_content_security_policy(new_page, demo, make_user):
+    editor, other_editor = make_user(Role.EDITOR), make_user(Role.EDITOR)
+    editor.is_staff = editor.is_superuser = True  # the admin's pages too
+    editor.save()
+    link = ClaimSource.objects.select_related("claim", "source").filter(claim__event__isnull=False).first()
+    claim, source = link.claim, link.source
+    published = Claim.objects.exclude(pk=claim.pk).filter(status=ClaimStatus.UNVERIFIED).first()
+    published = change_status(published, editor, ClaimStatus.IN_REVIEW, expected_version=published.version)
+    change_status(published, other_editor, ClaimStatus.REFUTED, rationale="No.", expected_version=published.version)
+
+    visitor = new_page()
+    for url in ("/accounts/login/", published.get_absolute_url(), "/api/docs/"):
+        _visit_under_the_policy(visitor, url)
+    visitor.locator(".swagger-ui .info").wait_for()  # the API's documentation ran its scripts
+    assert visitor.errors == []
+
+    page = new_page()
+    log_in(page, editor)
+    for url in (
+        "/",
+        "/claims/",
+        "/claims/new/",
+        claim.get_absolute_url(),
+        f"/claims/{claim.pk}/edit/",
+        "/events/",
+        f"/events/{claim.event.slug}/",
+        f"/sources/{source.pk}/",
+        "/claims/import/",
+        "/accounts/password/",
+        "/admin/",
+        "/admin/claims/claim/",
+        f"/admin/claims/claim/{claim.pk}/change/",
+        "/api/docs/",
+    ):
+        _visit_under_the_policy(page, url)
+    page.locator(".swagger-ui .info").wait_for()
+    assert page.errors == []

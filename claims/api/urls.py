@@ -1,8 +1,9 @@
 """URLs of the REST API, its OpenAPI schema and its documentation; the
 sources' endpoints come from ``sources.api.urls``."""
 
+from csp.decorators import csp_update
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from .views.claims import ClaimViewSet
@@ -19,10 +20,16 @@ router.register("claims", ClaimViewSet, basename="claim")
 router.register("evidence", EvidenceViewSet, basename="evidence")
 router.register("events", EventViewSet, basename="event")
 
+# Swagger UI, under the site's Content-Security-Policy: its start-up script is
+# served as a file by the split view, and its stylesheet draws icons as data: images.
+api_docs = csp_update({"img-src": ["data:"]})(
+    SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="api/docs.html")
+)
+
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", api_docs, name="docs"),
     *router.urls,
     path("", include("sources.api.urls")),
     re_path(r"", NotFoundView.as_view(), name="not-found"),

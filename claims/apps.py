@@ -17,9 +17,12 @@ class ClaimsConfig(AppConfig):
         post_migrate.connect(grant_admin_role_permissions, sender=self)
 
 
-def grant_admin_role_permissions(using, apps, **kwargs):
+def grant_admin_role_permissions(using, **kwargs):
     """Give the admin role the model permissions of
-    ``claims.permissions.ADMIN_ROLE_MODEL_PERMISSIONS``, once they exist."""
+    ``claims.permissions.ADMIN_ROLE_MODEL_PERMISSIONS``, once they exist.
+
+    ``flush`` (which ends every transactional test) sends the signal without
+    ``apps``, so none is asked for: the rows are read with the models themselves."""
     from django.contrib.auth.models import Group, Permission
     from django.db.models import Q
 

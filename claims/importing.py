@@ -22,7 +22,6 @@ is refused rather than dropped without a word.
 import csv
 import datetime
 import io
-import json
 from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -33,6 +32,7 @@ from django.utils.translation import gettext as _
 from sources.normalize import normalize_url
 from sources.services import checks_sent_together
 
+from . import bounded_json
 from .choices import PlacePrecision, Population, SourceRole
 from .csv_columns import CLAIM_COLUMNS, EXPORT_ONLY_COLUMNS, GROUPS, group_column, is_known, undefuse
 from .lookups import resolve_event
@@ -316,12 +316,13 @@ def parse_json(data) -> list[ImportRow]:
     """The rows of JSON data: a list of claim objects, or ``{"claims": [...]}``;
     ``data`` may be already decoded, text, bytes or a file object."""
     if isinstance(data, (str, bytes)) or hasattr(data, "read"):
+        text = _text_of(data)
         try:
-            data = json.loads(_text_of(data))
-        except json.JSONDecodeError as error:
-            raise ImportFileError(_("The file is not valid JSON: %(error)s") % {"error": error}) from error
-        except RecursionError:
+            data = bounded_json.loads(text)
+        except bounded_json.JSONTooDeep:
             raise ImportFileError(_("The file nests lists or objects too deeply to hold claims.")) from None
+        except ValueError as error:  # not JSON, or NaN or Infinity, which JSON has not
+            raise ImportFileError(_("The file is not valid JSON: %(error)s") % {"error": error}) from error
     if isinstance(data, dict) and "claims" in data:
         data = data["claims"]
     if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):

@@ -116,3 +116,17 @@ def test_json_nested_a_thousand_deep_is_refused_clearly(client, editor):
     nested = json.dumps([{"text": "One", "language": "en", "casualty_figures": [{"low": [[[[1]]]]}]}]).encode()
     rows = report_of(upload(client, editor, nested, name="claims.json"))
     assert rows[1].errors["casualty_figures[0].low"] == ["Expected text or a whole number."]
+
+
+def test_json_deeper_than_the_limit_but_short_of_python_s_is_refused_clearly(client, editor):
+    # 30 levels: json.loads takes it, the shared loader (claims/bounded_json.py) does not.
+    content = ('[{"text": "One", "language": "en", "note": ' + "[" * 30 + "]" * 30 + "}]").encode()
+    response = upload(client, editor, content, name="claims.json")
+    assert response.context["form"].errors["file"] == ["The file nests lists or objects too deeply to hold claims."]
+
+
+def test_nan_in_json_is_not_json(client, editor):
+    content = b'[{"text": "One", "language": "en", "casualty_figures": [{"low": NaN}]}]'
+    response = upload(client, editor, content, name="claims.json")
+    assert "The file is not valid JSON" in response.context["form"].errors["file"][0]
+    assert not Claim.objects.exists()

@@ -23,20 +23,36 @@ MATCH_FIELDS = ["quote_match", "figures_match", "matched_excerpt", "matched_chec
 @receiver(checks_finished, dispatch_uid="claims.match_links")
 def match_links(sender, checks: list[SourceCheck], **kwargs) -> None:
     """Record, on every live link of the checks' sources, whether the page
-    carries the quoted passage and the claim's figures."""
+    carries the quoted passage and the claim's figures. A link last matched
+    against the very text its check saw again, with its claim unchanged
+    since, keeps its match: the page is not searched a second time."""
     check_of_source = {check.source_id: check for check in checks}
     links = list(
         ClaimSource.objects.filter(source_id__in=check_of_source, withdrawn_at__isnull=True)
-        .select_related("claim")
+        .select_related("claim", "matched_check")
         .prefetch_related("claim__casualty_figures")
     )
+    to_match = [link for link in links if not _carried_over(link, check_of_source[link.source_id])]
+    SourceCheck.load_texts({check_of_source[link.source_id] for link in to_match})
     pages = {}
-    for link in links:
+    for link in to_match:
         check = check_of_source[link.source_id]
         if check.is_success and check.pk not in pages:
             pages[check.pk] = SearchablePage(check.text)
         _match(link, check, pages.get(check.pk))
     update_fields(links, MATCH_FIELDS)
+
+
+def _carried_over(link: ClaimSource, check: SourceCheck) -> bool:
+    """Whether ``link`` keeps its match for ``check``: its last match read the
+    same text, and its claim (its figures) has not changed since."""
+    matched = link.matched_check
+    if matched is None or not (check.is_success and matched.is_success):
+        return False
+    if matched.stored_text_id != check.stored_text_id or link.claim.updated_at > matched.finished_at:
+        return False
+    link.matched_check = check
+    return True
 
 
 def _match(link: ClaimSource, check: SourceCheck, page: SearchablePage | None) -> None:

@@ -41,7 +41,7 @@ from .bulk import update_fields
 from .choices import CheckOutcome, SourceHealth
 from .extract import PageText, extract
 from .fetch import FetchResult, Validators, fetch, tls_context
-from .models import Source, SourceCheck
+from .models import Source, SourceCheck, StoredText
 from .normalize import MAX_URL_LENGTH
 from .signals import checks_finished
 
@@ -50,7 +50,7 @@ logger = logging.getLogger(__name__)
 # What a check records of its fetch, written when the check finishes.
 RECORDED_FIELDS = [
     "outcome", "http_status", "final_url", "redirect_chain", "content_type", "latency_ms", "error", "bytes",
-    "sha256", "etag", "last_modified", "title", "text", "warc", "warc_sha256", "content_changed", "went_away",
+    "sha256", "etag", "last_modified", "title", "stored_text", "warc", "warc_sha256", "content_changed", "went_away",
     "finished_at",
 ]  # fmt: skip
 SOURCE_STATE_FIELDS = [
@@ -61,10 +61,13 @@ OVERRUN = FetchResult(outcome=CheckOutcome.TIMEOUT, error="The check ran past it
 
 @dataclass(frozen=True)
 class Observation:
-    """What one fetch of a page brought back, ready to record on its check."""
+    """What one fetch of a page brought back, ready to record on its check:
+    a page read now (``page``), or the page of the source's last good check
+    seen again unchanged (``same_as``), whose text is not read a second time."""
 
     result: FetchResult
     page: PageText | None = None
+    same_as: SourceCheck | None = None
     sha256: str = ""
     validators: Validators = field(default_factory=Validators)
     warc_name: str = ""
@@ -182,13 +185,14 @@ def _observation_of(fetched, check, previous) -> Observation:
 
 def observe(source_id: int, result: FetchResult, previous: SourceCheck | None = None) -> Observation:
     """What a fetch of source ``source_id`` brought back: if a page, hashed,
-    read and archived; if the server said it is the page of ``previous``
-    (the source's last good check), that page, seen again."""
+    archived and read, unless it is the page of ``previous`` (the source's
+    last good check) seen again, which the server said (304) or its body's
+    hash does."""
     if result.outcome not in CheckOutcome.successes():
         return Observation(result)
+    page, same_as = None, None
     if result.outcome == CheckOutcome.NOT_MODIFIED:
-        page = PageText(previous.title, previous.text)
-        sha256 = previous.sha256
+        same_as, sha256 = previous, previous.sha256
         # A 304 may leave out validators that did not change.
         validators = Validators(
             previous.final_url,
@@ -196,12 +200,20 @@ def observe(source_id: int, result: FetchResult, previous: SourceCheck | None = 
             result.validators.last_modified or previous.last_modified,
         )
     else:
-        page = extract(result.body, result.content_type)
-        sha256 = hashlib.sha256(result.body).hexdigest()
-        validators = result.validators
+        sha256, validators = hashlib.sha256(result.body).hexdigest(), result.validators
+        if previous is not None and previous.sha256 == sha256 and previous.stored_text_id:
+            same_as = previous
+        else:
+            page = extract(result.body, result.content_type)
     warc_name, warc_sha256 = archive(source_id, result)  # last, so a failure before leaves no stray file
     return Observation(
-        result, page=page, sha256=sha256, validators=validators, warc_name=warc_name, warc_sha256=warc_sha256
+        result,
+        page=page,
+        same_as=same_as,
+        sha256=sha256,
+        validators=validators,
+        warc_name=warc_name,
+        warc_sha256=warc_sha256,
     )
 
 
@@ -214,10 +226,16 @@ def _record(check: SourceCheck, observation: Observation) -> None:
     check.content_type = result.content_type[:200]
     check.latency_ms = result.latency_ms
     check.error = result.error
-    check.bytes = len(result.body) if page and result.outcome != CheckOutcome.NOT_MODIFIED else None
+    check.bytes = len(result.body) if result.body or page else None
     check.sha256 = observation.sha256
     check.etag, check.last_modified = observation.validators.etag, observation.validators.last_modified
-    check.title, check.text = (page.title, page.text) if page else ("", "")
+    if observation.same_as is not None:
+        check.title, check.stored_text_id = observation.same_as.title, observation.same_as.stored_text_id
+    elif page is not None:
+        # Stored, or found stored already, when the batch finishes (``_store_texts``).
+        check.title, check.stored_text = page.title, StoredText(sha256=StoredText.digest(page.text), text=page.text)
+    else:
+        check.title, check.stored_text = "", None
     check.warc, check.warc_sha256 = observation.warc_name, observation.warc_sha256
     check.finished_at = timezone.now()
 
@@ -233,9 +251,28 @@ def _finish(checks: list[SourceCheck]) -> None:
             check.source = sources[check.source_id]
             _judge(check, previous_good.get(check.source_id))
             _update_source(check.source, check)
+        _store_texts(checks)
         update_fields(checks, RECORDED_FIELDS)
         update_fields(list(sources.values()), SOURCE_STATE_FIELDS)
         checks_finished.send(sender=SourceCheck, checks=checks)
+
+
+def _store_texts(checks: list[SourceCheck]) -> None:
+    """Store the texts read by ``checks`` that are not stored yet, once
+    each, and point each check at its text's row."""
+    read = [check for check in checks if check.stored_text_id is None and check.stored_text is not None]
+    if not read:
+        return
+    # A text already stored, by this batch or another, is kept as it is: its hash says it is the same.
+    StoredText.objects.bulk_create(
+        {check.stored_text.sha256: check.stored_text for check in read}.values(), ignore_conflicts=True
+    )
+    stored = dict(
+        StoredText.objects.filter(sha256__in={check.stored_text.sha256 for check in read}).values_list("sha256", "pk")
+    )
+    for check in read:
+        check.stored_text.pk = stored[check.stored_text.sha256]
+        check.stored_text = check.stored_text  # sets stored_text_id too
 
 
 def _last_good_checks(sources) -> dict[int, SourceCheck]:
@@ -250,7 +287,7 @@ def _last_good_checks(sources) -> dict[int, SourceCheck]:
     newest_good = SourceCheck.objects.good().filter(source=OuterRef("pk")).order_by("-finished_at", "-pk").values("pk")
     newest_ids = Source.objects.filter(pk__in=[source.pk for source in sources]).values(last=Subquery(newest_good[:1]))
     good = SourceCheck.objects.filter(pk__in=newest_ids).only(
-        "source_id", "text", "title", "sha256", "final_url", "etag", "last_modified"
+        "source_id", "stored_text", "title", "sha256", "final_url", "etag", "last_modified"
     )
     return {check.source_id: check for check in good}
 
@@ -259,7 +296,7 @@ def _judge(check: SourceCheck, previous_good: SourceCheck | None) -> None:
     """Compare ``check`` with the source's last good check: did the text
     change, did a page that was there go away?"""
     if check.is_success:
-        check.content_changed = previous_good is not None and previous_good.text != check.text
+        check.content_changed = previous_good is not None and previous_good.stored_text_id != check.stored_text_id
     elif check.outcome in CheckOutcome.disappearances():
         check.went_away = previous_good is not None and check.source.health != SourceHealth.GONE
 

@@ -5,6 +5,8 @@ channel); a ``Source`` is one page, identified by its normalised URL; each
 ``SourceCheck`` is one fetch of that page, kept forever as history.
 """
 
+import hashlib
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -122,6 +124,34 @@ class Source(models.Model):
         return latest is None or latest.requested_at < self.check_requested_at
 
 
+class StoredTextManager(models.Manager):
+    def for_text(self, text: str) -> "StoredText":
+        """The stored copy of ``text``, stored now if it is new."""
+        return self.get_or_create(sha256=StoredText.digest(text), defaults={"text": text})[0]
+
+
+class StoredText(models.Model):
+    """A page's main text, stored once however many checks, of however many
+    sources, read it: a re-check of an unchanged page points at the text it
+    saw instead of holding a copy. Known by the SHA-256 of its UTF-8 form."""
+
+    sha256 = models.CharField(_("SHA-256 of the text"), max_length=64, unique=True)
+    text = models.TextField(_("main text"), blank=True)
+
+    objects = StoredTextManager()
+
+    class Meta:
+        verbose_name = _("stored text")
+        verbose_name_plural = _("stored texts")
+
+    def __str__(self):
+        return self.sha256
+
+    @staticmethod
+    def digest(text: str) -> str:
+        return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 class SourceCheckQuerySet(models.QuerySet):
     def good(self):
         """Checks that brought a page back (ok or redirected): what a source's
@@ -150,7 +180,10 @@ class SourceCheck(models.Model):
     etag = models.CharField(_("ETag"), max_length=256, blank=True)
     last_modified = models.CharField(_("Last-Modified"), max_length=64, blank=True)
     title = models.CharField(_("page title"), max_length=500, blank=True)
-    text = models.TextField(_("main text"), blank=True)
+    # The page's main text, shared with every check that read the same text.
+    stored_text = models.ForeignKey(
+        StoredText, verbose_name=_("main text"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     error = models.TextField(_("error"), blank=True)
     content_changed = models.BooleanField(_("content changed since last good check"), default=False)
     went_away = models.BooleanField(_("page went away"), default=False)
@@ -170,6 +203,20 @@ class SourceCheck(models.Model):
 
     def __str__(self):
         return f"{self.source_id} @ {self.started_at:%Y-%m-%d %H:%M} ({self.outcome or 'running'})"
+
+    @staticmethod
+    def load_texts(checks) -> None:
+        """Read the texts of ``checks`` that do not hold theirs yet, in one query."""
+        missing = [check for check in checks if check.stored_text_id and not SourceCheck.stored_text.is_cached(check)]
+        if missing:
+            texts = StoredText.objects.in_bulk({check.stored_text_id for check in missing})
+            for check in missing:
+                check.stored_text = texts[check.stored_text_id]
+
+    @property
+    def text(self) -> str:
+        """The page's main text as this check saw it ("" when it saw no page)."""
+        return self.stored_text.text if self.stored_text_id else ""
 
     @property
     def is_success(self):

@@ -20,8 +20,7 @@ def source_detail(request, pk):
     newest first, each with its archived copy: when a page has changed or
     gone away, this is where its earlier versions are found."""
     source = get_object_or_404(Source.objects.with_outlets(), pk=pk)
-    # A check's main text can run to megabytes; the list shows only the last one read.
-    checks = source.checks.defer("text").order_by("-started_at")
+    checks = source.checks.order_by("-started_at")
     last_good = source.checks.good().order_by("-finished_at").first()
     links = source.claim_links.filter(withdrawn_at__isnull=True).select_related("claim__claimant")
     context = {

@@ -3,9 +3,14 @@ asks the server whether the page changed (ETag, Last-Modified), and a page
 that did not change costs neither a reading of its text nor a copy of it."""
 
 import pytest
+from django.utils import timezone
 
+from claims import receivers
 from claims.choices import QuoteMatch
+from claims.models import Claim, ClaimSource
+from sources import checking
 from sources.choices import CheckOutcome, SourceHealth
+from sources.models import SourceCheck, StoredText
 from tests import test_source_checks as checks_module
 from tests.test_source_checks import QUOTE, check_now, page
 
@@ -110,3 +115,124 @@ def test_a_304_to_a_request_without_validators_is_not_a_page(linked_claim, loopb
     check = check_now(link.source)
 
     assert check.outcome == CheckOutcome.UNSUPPORTED
+
+
+# --- unchanged bodies: not read again, their text not stored again --------------
+
+
+@pytest.fixture
+def extractions(monkeypatch):
+    """Counts the pages whose text the checks extract (the real extraction runs)."""
+    calls = []
+    real = checking.extract
+
+    def counted(body, content_type):
+        calls.append(body)
+        return real(body, content_type)
+
+    monkeypatch.setattr(checking, "extract", counted)
+    return calls
+
+
+@pytest.fixture
+def matchings(monkeypatch):
+    """Counts the page texts the claims search for quotes and figures (the real search runs)."""
+    texts = []
+    real = receivers.SearchablePage
+
+    def counted(text):
+        texts.append(text)
+        return real(text)
+
+    monkeypatch.setattr(receivers, "SearchablePage", counted)
+    return texts
+
+
+def test_an_unchanged_body_without_validators_is_not_read_again(
+    linked_claim, loopback_server, allow_loopback, extractions
+):
+    loopback_server.route("/article", body=page(QUOTE))
+    link = linked_claim().source_links.get()
+
+    checks = [check_now(link.source) for _ in range(3)]
+
+    assert len(extractions) == 1
+    assert [check.outcome for check in checks] == [CheckOutcome.OK] * 3
+    assert [check.content_changed for check in checks] == [False] * 3
+    assert len({check.stored_text_id for check in checks}) == 1
+    assert StoredText.objects.count() == 1
+    assert QUOTE in SourceCheck.objects.get(pk=checks[-1].pk).text
+    assert checks[-1].title == checks[0].title == "纳卡冲突"
+
+
+def test_a_changed_body_is_read_and_its_text_stored(linked_claim, loopback_server, allow_loopback, extractions):
+    loopback_server.route("/article", body=page(QUOTE))
+    link = linked_claim().source_links.get()
+    first = check_now(link.source)
+    loopback_server.route("/article", body=page("至少32人死亡"))
+
+    second = check_now(link.source)
+
+    assert len(extractions) == 2
+    assert second.content_changed
+    assert second.stored_text_id != first.stored_text_id
+    assert "至少32人死亡" in SourceCheck.objects.get(pk=second.pk).text
+    assert QUOTE in SourceCheck.objects.get(pk=first.pk).text
+
+
+def test_sources_with_the_same_text_share_it(linked_claim, loopback_server, allow_loopback):
+    loopback_server.route("/one", body=page(QUOTE))
+    loopback_server.route("/two", body=page(QUOTE, title="纳卡冲突"))
+    one = check_now(linked_claim(path="/one").source_links.get().source)
+    two = check_now(linked_claim(path="/two").source_links.get().source)
+
+    assert one.stored_text_id == two.stored_text_id
+    assert StoredText.objects.count() == 1
+
+
+def test_the_matches_of_an_unchanged_page_are_carried_over(linked_claim, loopback_server, allow_loopback, matchings):
+    loopback_server.route("/article", body=page(QUOTE))
+    link = linked_claim().source_links.get()
+    check_now(link.source)
+    link.refresh_from_db()
+    found = (link.quote_match, link.figures_match, link.matched_excerpt)
+    matchings.clear()
+
+    again = check_now(link.source)
+
+    assert matchings == []
+    link.refresh_from_db()
+    assert (link.quote_match, link.figures_match, link.matched_excerpt) == found
+    assert found[:2] == (QuoteMatch.FOUND, QuoteMatch.FOUND)
+    assert link.matched_check_id == again.pk
+
+
+def test_a_link_added_since_the_last_check_is_matched_on_an_unchanged_page(
+    linked_claim, loopback_server, allow_loopback, matchings
+):
+    loopback_server.route("/article", body=page(QUOTE), etag=ETAG)
+    first_link = linked_claim().source_links.get()
+    check_now(first_link.source)
+    ClaimSource.objects.filter(pk=first_link.pk).update(matched_check=None, quote_match=QuoteMatch.PENDING)
+    matchings.clear()
+
+    again = check_now(first_link.source)
+
+    assert again.outcome == CheckOutcome.NOT_MODIFIED
+    assert len(matchings) == 1 and QUOTE in matchings[0]
+    first_link.refresh_from_db()
+    assert first_link.quote_match == QuoteMatch.FOUND
+
+
+def test_a_claim_edited_since_its_match_is_matched_again_on_an_unchanged_page(
+    linked_claim, loopback_server, allow_loopback, matchings
+):
+    loopback_server.route("/article", body=page(QUOTE))
+    link = linked_claim().source_links.get()
+    check_now(link.source)
+    Claim.objects.filter(pk=link.claim_id).update(updated_at=timezone.now())
+    matchings.clear()
+
+    check_now(link.source)
+
+    assert len(matchings) == 1

@@ -17,7 +17,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from claims.services import SourceLinkData
 from sources.choices import CheckOutcome
-from sources.models import SourceCheck
+from sources.models import SourceCheck, StoredText
 from sources.views import CHECKS_PER_PAGE
 from tests.html_page import Page
 from tests.pages import fast_password_hashing  # noqa: F401  (autouse fixture)
@@ -179,7 +179,7 @@ def _add_checks(source, days):
             finished_at=start + timedelta(days=day, seconds=1),
             outcome=CheckOutcome.OK,
             http_status=200,
-            text=f"Day {day}",
+            stored_text=StoredText.objects.for_text(f"Day {day}"),
         )
         for day in days
     )

@@ -15,7 +15,7 @@ from html.parser import HTMLParser
 import pytest
 from django.contrib import admin
 from django.contrib.admin.models import CHANGE, LogEntry
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -367,3 +367,21 @@ def test_renaming_a_party_or_place_to_a_name_taken_says_so(admin_client, model):
     assert response.status_code == 200
     assert "already" in response.content.decode()
     assert snapshot(row) == before
+
+
+def test_an_admin_manages_accounts_and_roles_but_grants_no_superuser_status(client, admin_role, reviewer):
+    """Superuser status and one-by-one permissions would lift an account out
+    of the roles (and let it delete what is never deleted): only a superuser
+    grants them."""
+    client.force_login(admin_role)
+    editors = Group.objects.get(name=Role.EDITOR)
+
+    response = submit_change(
+        client, reviewer, {"is_superuser": "on", "groups": [str(editors.pk)], "user_permissions": ["1"]}
+    )
+
+    assert response.status_code == 302
+    reviewer.refresh_from_db()
+    assert not reviewer.is_superuser
+    assert not reviewer.user_permissions.exists()
+    assert set(reviewer.groups.values_list("name", flat=True)) == {Role.EDITOR}

@@ -25,13 +25,27 @@ pytest_plugins = ["tests.loopback", "tests.browser", "tests.celery_worker", "tes
 _counter = itertools.count(1)
 
 
+# pytest-django's fixtures that open the test database to a test.
+_DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+    "live_server",
+}
+
+
 @pytest.hookimpl(tryfirst=True)  # before ``-m`` selects by the marks given here
 def pytest_collection_modifyitems(config, items):
-    """Mark the tests that drive the browser ``browser``, and leave out the
-    tests that need a part this run is not configured with."""
+    """Mark the tests that drive the browser ``browser`` and those that use
+    the database ``database``, and leave out the tests that need a part this
+    run is not configured with."""
     for item in items:
-        if "browser" in getattr(item, "fixturenames", ()):
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if "browser" in fixtures:
             item.add_marker(pytest.mark.browser)
+        if item.get_closest_marker("django_db") or fixtures & _DATABASE_FIXTURES:
+            item.add_marker(pytest.mark.database)
     missing = set()
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         missing.add("postgresql")

@@ -57,6 +57,7 @@ def test_ready_answers_ok_with_every_part_fine_in_a_few_queries(
     assert answer["Cache-Control"].startswith("max-age=0")
 
 
+@pytest.mark.redis
 def test_a_closed_broker_port_makes_ready_fail_naming_the_broker_and_not_its_address(
     client, worker_heard_from, broker_at
 ):
@@ -70,6 +71,7 @@ def test_a_closed_broker_port_makes_ready_fail_naming_the_broker_and_not_its_add
     assert "secret-password" not in answer.content.decode()
 
 
+@pytest.mark.redis
 def test_a_broker_that_never_answers_is_reported_within_the_health_timeout(client, worker_heard_from, broker_at):
     with socket.socket() as listener:
         listener.bind(("127.0.0.1", 0))

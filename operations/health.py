@@ -10,12 +10,13 @@ password): the endpoints need no login.
 import time
 
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from sources.models import Source
 from tracker.celery import app
+from tracker.database import limit_statements_of_this_transaction
 
 from .models import WorkerHeartbeat
 
@@ -35,9 +36,7 @@ def _database_parts() -> dict:
     started = time.monotonic()
     try:
         with transaction.atomic():
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute("SET LOCAL statement_timeout = %s", [int(settings.HEALTH_TIMEOUT * 1000)])
+            limit_statements_of_this_transaction(settings.HEALTH_TIMEOUT)
             last_heard = WorkerHeartbeat.objects.aggregate(latest=Max("seen_at"))["latest"]
             oldest_request = Source.objects.oldest_waiting_request()
     except DatabaseError:

@@ -10,6 +10,8 @@ that SQLite lacks, the code asks here which path to take:
   search, which a GIN index serves (``claims/search.py``, migration
   ``claims/0004``); elsewhere the same tokens are matched by containment, a
   scan that a development database can afford.
+- A statement timeout for one transaction (the health check's): PostgreSQL
+  cuts off a statement that runs longer; SQLite, a local file, has none.
 
 Schema that only one database can hold is chosen in its migration, which is
 history and must not change with this module: the claim log's trigger
@@ -19,9 +21,18 @@ SQLite is opened (write lock taken when a transaction begins, WAL) is in
 ``tracker/settings.py``.
 """
 
-from django.db import connections
+from django.db import DEFAULT_DB_ALIAS, connections
 
 
 def has_full_text_search(using: str) -> bool:
     """Whether the database behind ``using`` searches claims by full-text search."""
     return connections[using].vendor == "postgresql"
+
+
+def limit_statements_of_this_transaction(seconds: float, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Cut off any statement of the current transaction that runs longer than
+    ``seconds``, where the database can (PostgreSQL); call inside ``atomic()``."""
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL statement_timeout = %s", [int(seconds * 1000)])

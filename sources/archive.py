@@ -8,45 +8,87 @@ body still in its Content-Encoding under the headers the server sent, and the
 request that asked for it, linked to the response (``WARC-Concurrent-To``),
 both naming the address fetched (``WARC-IP-Address``) and carrying their
 digests (``WARC-Block-Digest``, ``WARC-Payload-Digest``).
+
+A page seen again unchanged is not archived again: its check's archive holds
+a ``revisit`` record in place of the response (its status line and headers,
+no body), which points at the response record that holds the body
+(``WARC-Refers-To``, ``WARC-Refers-To-Target-URI``, ``WARC-Refers-To-Date``):
+profile ``identical-payload-digest`` when the body came again with the same
+digest, ``server-not-modified`` when the server answered 304. Replay tools
+follow it to the original. The archive files are content-addressed
+(``sources/blobs.py``): named by their SHA-256, written once, whole or not at all.
 """
 
-import hashlib
+import functools
 import io
+from dataclasses import dataclass
 
-from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.utils import timezone
+from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from . import blobs
 from .fetch import Exchange, FetchResult
-from .models import SourceCheck
+
+ARCHIVE_FOLDER = "warc/sha256"
+IDENTICAL_PAYLOAD = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
+SERVER_NOT_MODIFIED = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
 
 
-def warc_bytes(result: FetchResult) -> bytes:
+@dataclass(frozen=True)
+class Original:
+    """The response record that holds a page's body, as a revisit names it."""
+
+    record_id: str
+    target_uri: str
+    date: str
+    payload_digest: str
+
+
+def warc_bytes(result: FetchResult, original: Original | None = None) -> bytes:
     """A gzipped WARC file of ``result``'s hops, each a ``response`` record and
-    the ``request`` record that asked for it: the redirects, then the page."""
+    the ``request`` record that asked for it: the redirects, then the page,
+    which is a ``revisit`` of ``original`` when given."""
     buffer = io.BytesIO()
     writer = WARCWriter(buffer, gzip=True)
     date = timezone.now().strftime("%Y-%m-%dT%H:%M:%SZ")
-    for exchange in result.exchanges:
-        _write_exchange(writer, exchange, date)
+    for number, exchange in enumerate(result.exchanges, 1):
+        final = number == len(result.exchanges)
+        _write_exchange(writer, exchange, date, original if final else None)
     return buffer.getvalue()
 
 
-def _write_exchange(writer, exchange: Exchange, date: str) -> None:
+def _write_exchange(writer, exchange: Exchange, date: str, original: Original | None) -> None:
     warc_headers = {"WARC-Date": date}
     if exchange.ip_address:
         warc_headers["WARC-IP-Address"] = exchange.ip_address
     status_line = f"{exchange.http_status} {exchange.reason}".strip()
-    payload = _as_sent(exchange)
-    response = writer.create_warc_record(
-        exchange.url,
-        "response",
-        payload=io.BytesIO(payload),
-        length=len(payload),
-        http_headers=StatusAndHeaders(status_line, exchange.headers, protocol=exchange.http_version),
-        warc_headers_dict=warc_headers,
-    )
+    http_headers = StatusAndHeaders(status_line, exchange.headers, protocol=exchange.http_version)
+    if original is None:
+        payload = _as_sent(exchange)
+        response = writer.create_warc_record(
+            exchange.url,
+            "response",
+            payload=io.BytesIO(payload),
+            length=len(payload),
+            http_headers=http_headers,
+            warc_headers_dict=warc_headers,
+        )
+    else:
+        profile = SERVER_NOT_MODIFIED if exchange.http_status == 304 else IDENTICAL_PAYLOAD
+        revisit_headers = {
+            **warc_headers,
+            "WARC-Profile": profile,
+            "WARC-Refers-To": original.record_id,
+            "WARC-Refers-To-Target-URI": original.target_uri,
+            "WARC-Refers-To-Date": original.date,
+            "WARC-Payload-Digest": original.payload_digest,
+        }
+        response = writer.create_warc_record(
+            exchange.url, "revisit", http_headers=http_headers, warc_headers_dict=revisit_headers
+        )
     request_line = f"GET {exchange.request_target} {exchange.http_version}"
     request = writer.create_warc_record(
         exchange.url,
@@ -70,11 +112,41 @@ def _as_sent(exchange: Exchange) -> bytes:
     return (b"%x\r\n%s\r\n" % (len(body), body) if body else b"") + b"0\r\n\r\n"
 
 
-def archive(source_id: int, result: FetchResult) -> tuple[str, str]:
+def archive(result: FetchResult, seen_before: str = "") -> tuple[str, str]:
     """Store ``result`` as a WARC file in the media storage where check
-    archives live; returns its name there and its SHA-256."""
-    data = warc_bytes(result)
-    digest = hashlib.sha256(data).hexdigest()
-    field = SourceCheck._meta.get_field("warc")
-    name = field.generate_filename(None, f"source-{source_id}-{digest[:16]}.warc.gz")
-    return field.storage.save(name, ContentFile(data)), digest
+    archives live; returns its name there and its SHA-256. ``seen_before``
+    names the archive of the check that last saw the same page (a 304, or
+    the same body): its response, or what its revisit points at, is the
+    original the page's revisit record points at."""
+    # With nothing to point at, the page is archived whole (a 304 as it came).
+    original = original_response(seen_before) if seen_before else None
+    return blobs.store(warc_bytes(result, original), ARCHIVE_FOLDER, ".warc.gz")
+
+
+@functools.lru_cache(maxsize=4096)
+def original_response(archive_name: str) -> Original | None:
+    """The original response record behind the page in the archive
+    ``archive_name`` (its last response, or what its last revisit points
+    at); ``None`` if there is none to point at. Cached: archives never change."""
+    found = None
+    try:
+        with default_storage.open(archive_name, "rb") as file:
+            for record in ArchiveIterator(file):
+                headers = record.rec_headers
+                if record.rec_type == "response" and headers.get_header("WARC-Payload-Digest"):
+                    found = Original(
+                        headers.get_header("WARC-Record-ID"),
+                        headers.get_header("WARC-Target-URI"),
+                        headers.get_header("WARC-Date"),
+                        headers.get_header("WARC-Payload-Digest"),
+                    )
+                elif record.rec_type == "revisit" and headers.get_header("WARC-Refers-To"):
+                    found = Original(
+                        headers.get_header("WARC-Refers-To"),
+                        headers.get_header("WARC-Refers-To-Target-URI"),
+                        headers.get_header("WARC-Refers-To-Date"),
+                        headers.get_header("WARC-Payload-Digest"),
+                    )
+    except (OSError, ValueError):
+        return None  # gone or unreadable: the page is archived whole again
+    return found

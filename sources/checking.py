@@ -174,7 +174,7 @@ def _observation_of(fetched, check, previous) -> Observation:
     check is recorded as failed, and takes no other check of its batch down
     with it."""
     try:
-        return observe(check.source_id, fetched.result(), previous)
+        return observe(fetched.result(), previous)
     except SoftTimeLimitExceeded:
         raise
     except Exception as exc:
@@ -183,8 +183,8 @@ def _observation_of(fetched, check, previous) -> Observation:
         return Observation(FetchResult(outcome=CheckOutcome.CHECK_FAILED, error=error))
 
 
-def observe(source_id: int, result: FetchResult, previous: SourceCheck | None = None) -> Observation:
-    """What a fetch of source ``source_id`` brought back: if a page, hashed,
+def observe(result: FetchResult, previous: SourceCheck | None = None) -> Observation:
+    """What a fetch of a source brought back: if a page, hashed,
     archived and read, unless it is the page of ``previous`` (the source's
     last good check) seen again, which the server said (304) or its body's
     hash does."""
@@ -205,7 +205,8 @@ def observe(source_id: int, result: FetchResult, previous: SourceCheck | None = 
             same_as = previous
         else:
             page = extract(result.body, result.content_type)
-    warc_name, warc_sha256 = archive(source_id, result)  # last, so a failure before leaves no stray file
+    # Last, so that a failure before leaves no stray file; a page seen again is archived as a revisit.
+    warc_name, warc_sha256 = archive(result, seen_before=same_as.warc.name if same_as else "")
     return Observation(
         result,
         page=page,
@@ -287,7 +288,7 @@ def _last_good_checks(sources) -> dict[int, SourceCheck]:
     newest_good = SourceCheck.objects.good().filter(source=OuterRef("pk")).order_by("-finished_at", "-pk").values("pk")
     newest_ids = Source.objects.filter(pk__in=[source.pk for source in sources]).values(last=Subquery(newest_good[:1]))
     good = SourceCheck.objects.filter(pk__in=newest_ids).only(
-        "source_id", "stored_text", "title", "sha256", "final_url", "etag", "last_modified"
+        "source_id", "stored_text", "title", "sha256", "warc", "final_url", "etag", "last_modified"
     )
     return {check.source_id: check for check in good}
 

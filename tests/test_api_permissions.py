@@ -117,7 +117,6 @@ def world(make_user, claim_factory, settings, tmp_path):
     )
     page = b"<p>Shusha</p>"
     check.warc, check.warc_sha256 = archive(
-        source.pk,
         FetchResult(
             outcome=CheckOutcome.OK, http_status=200, body=page, exchanges=[Exchange(source.url, 200, wire_body=page)]
         ),

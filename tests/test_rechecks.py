@@ -2,13 +2,22 @@
 asks the server whether the page changed (ETag, Last-Modified), and a page
 that did not change costs neither a reading of its text nor a copy of it."""
 
+import hashlib
+import io
+import multiprocessing
+import os
+import signal
+import time
+
 import pytest
 from django.utils import timezone
+from warcio.archiveiterator import ArchiveIterator
 
 from claims import receivers
 from claims.choices import QuoteMatch
 from claims.models import Claim, ClaimSource
-from sources import checking
+from sources import blobs, checking
+from sources.archive import IDENTICAL_PAYLOAD, SERVER_NOT_MODIFIED
 from sources.choices import CheckOutcome, SourceHealth
 from sources.models import SourceCheck, StoredText
 from tests import test_source_checks as checks_module
@@ -236,3 +245,99 @@ def test_a_claim_edited_since_its_match_is_matched_again_on_an_unchanged_page(
     check_now(link.source)
 
     assert len(matchings) == 1
+
+
+# --- the archive: a page seen again is a revisit of its original ------------------
+
+
+def records_of(check):
+    """The records of ``check``'s archive, as warcio reads them back."""
+    with SourceCheck.objects.get(pk=check.pk).warc.open("rb") as file:
+        data = file.read()
+    return [
+        (record.rec_type, record.rec_headers, record.content_stream().read())
+        for record in ArchiveIterator(io.BytesIO(data))
+    ], data
+
+
+def test_an_unchanged_page_is_archived_as_a_revisit_of_its_original(linked_claim, loopback_server, allow_loopback):
+    body = page(QUOTE)
+    loopback_server.route("/article", body=body)
+    link = linked_claim().source_links.get()
+    first, second, third = (check_now(link.source) for _ in range(3))
+
+    (original, _request), _ = records_of(first)
+    assert original[0] == "response" and original[2] == body
+    for again in (second, third):
+        records, data = records_of(again)
+        assert [record[0] for record in records] == ["revisit", "request"]
+        revisit = records[0][1]
+        assert revisit.get_header("WARC-Profile") == IDENTICAL_PAYLOAD
+        assert revisit.get_header("WARC-Refers-To") == original[1].get_header("WARC-Record-ID")
+        assert revisit.get_header("WARC-Refers-To-Target-URI") == loopback_server.url("/article")
+        assert revisit.get_header("WARC-Refers-To-Date") == original[1].get_header("WARC-Date")
+        assert revisit.get_header("WARC-Payload-Digest") == original[1].get_header("WARC-Payload-Digest")
+        assert records[0][2] == b""
+        assert len(data) < 1024
+
+
+def test_a_304_is_archived_as_a_server_not_modified_revisit(linked_claim, loopback_server, allow_loopback):
+    loopback_server.route("/article", body=page(QUOTE), etag=ETAG)
+    link = linked_claim().source_links.get()
+    first, second = check_now(link.source), check_now(link.source)
+
+    (original, _request), _ = records_of(first)
+    records, _ = records_of(second)
+    assert [record[0] for record in records] == ["revisit", "request"]
+    revisit = records[0][1]
+    assert revisit.get_header("WARC-Profile") == SERVER_NOT_MODIFIED
+    assert revisit.get_header("WARC-Refers-To") == original[1].get_header("WARC-Record-ID")
+    assert records[1][1].get_header("WARC-Concurrent-To") == revisit.get_header("WARC-Record-ID")
+
+
+def test_a_changed_page_is_archived_whole(linked_claim, loopback_server, allow_loopback):
+    loopback_server.route("/article", body=page(QUOTE))
+    link = linked_claim().source_links.get()
+    check_now(link.source)
+    loopback_server.route("/article", body=page("至少32人死亡"))
+
+    records, _ = records_of(check_now(link.source))
+
+    assert [record[0] for record in records] == ["response", "request"]
+    assert records[0][2] == page("至少32人死亡")
+
+
+def test_archives_are_named_by_their_content(linked_claim, loopback_server, allow_loopback):
+    loopback_server.route("/article", body=page(QUOTE))
+    check = check_now(linked_claim().source_links.get().source)
+
+    _, data = records_of(check)
+    digest = hashlib.sha256(data).hexdigest()
+    assert check.warc.name == f"warc/sha256/{digest[:2]}/{digest}.warc.gz"
+    assert check.warc_sha256 == digest
+
+
+def _store_with_a_disk_that_never_syncs(data):
+    """In a process of its own: store ``data``, hanging where the disk would confirm the write."""
+    os.fsync = lambda descriptor: time.sleep(600)
+    blobs.store(data, "blobs-under-test", ".bin")
+
+
+def test_a_writer_killed_mid_write_leaves_no_partial_file_under_the_name(settings):
+    data = os.urandom(4 * 1024 * 1024)
+    digest = hashlib.sha256(data).hexdigest()
+    folder = settings.MEDIA_ROOT / "blobs-under-test" / digest[:2]
+    writer = multiprocessing.get_context("fork").Process(target=_store_with_a_disk_that_never_syncs, args=(data,))
+    writer.start()
+    deadline = time.monotonic() + 30
+    while not any(path.stat().st_size == len(data) for path in folder.glob(".partial-*")):
+        assert time.monotonic() < deadline, "the writer never got to write"
+        time.sleep(0.05)
+
+    os.kill(writer.pid, signal.SIGKILL)
+    writer.join()
+
+    assert not (folder / f"{digest}.bin").exists()
+    name, stored_digest = blobs.store(data, "blobs-under-test", ".bin")
+    assert (settings.MEDIA_ROOT / name).read_bytes() == data
+    assert stored_digest == digest

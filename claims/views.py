@@ -19,7 +19,6 @@ from sources.models import Source
 from sources.services import request_check
 
 from . import services
-from .charts import casualty_chart
 from .choices import ClaimKind, ClaimStatus
 from .downloads import evidence_download
 from .exceptions import StaleVersion, TransitionRefused
@@ -344,7 +343,6 @@ def event_detail(request, slug):
         )
         .order_by("stated_on", "created_at")
     )
-    figures = [(claim, figure) for claim in claims for figure in claim.casualty_figures.all()]
     presences = {}
     for claim in claims:
         for presence in claim.troop_presences.all():
@@ -352,9 +350,7 @@ def event_detail(request, slug):
     context = {
         "event": event,
         "claims": claims,
-        "figures": figures,
         "presence_groups": sorted(presences.items(), key=lambda item: (item[0][0].name, item[0][1].name)),
-        "chart": casualty_chart(figures),
     }
     return render(request, "claims/event_detail.html", context)
 

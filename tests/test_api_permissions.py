@@ -76,6 +76,7 @@ MATRIX = [
     ("get", "/api/sources/{source}/checks/{check}/changes/", None, (401, 403, 404, 404, 404)),
     ("get", "/api/events/", None, (401, 403, 200, 200, 200)),
     ("get", "/api/events/{event}/", None, (401, 403, 200, 200, 200)),
+    ("get", "/api/events/{event}/reconciliation/", None, (401, 403, 200, 200, 200)),
     ("post", "/api/events/", {"name": "Ceasefire talks", "slug": "ceasefire-talks"}, (401, 403, 201, 201, 201)),
     ("patch", "/api/events/{event}/", {"name": "Renamed"}, (401, 403, 200, 200, 200)),
     # The slug is the event page's address: changing it breaks the links to it.

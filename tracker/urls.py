@@ -23,6 +23,7 @@ urlpatterns = [
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("health/", include("operations.urls")),
+    path("api/", include("intelligence.api.urls")),
     path("api/", include("claims.api.urls")),
     path("sources/", include("sources.urls")),
     path("", include("claims.urls")),

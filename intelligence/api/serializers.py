@@ -1,0 +1,44 @@
+"""How the intelligence app's results read in the API."""
+
+from rest_framework import serializers
+
+from claims.choices import BoundQualifier, CasualtyCategory, Population
+
+
+class ReportSerializer(serializers.Serializer):
+    claim = serializers.IntegerField(source="claim_id")
+    party = serializers.IntegerField(source="party_id", allow_null=True, help_text="The claimant's actor id.")
+    party_name = serializers.CharField(source="party")
+    qualifier = serializers.ChoiceField(choices=BoundQualifier.choices)
+    low = serializers.IntegerField(allow_null=True)
+    high = serializers.IntegerField(allow_null=True)
+    as_of = serializers.DateField(allow_null=True, help_text="The figure's date, else the claim's stated_on.")
+    source_url = serializers.CharField(help_text="The claim's first live source; empty if none.")
+
+
+class DecreaseSerializer(serializers.Serializer):
+    party_name = serializers.CharField(source="party")
+    earlier = ReportSerializer()
+    later = ReportSerializer()
+
+
+class ReconciliationSerializer(serializers.Serializer):
+    category = serializers.ChoiceField(choices=CasualtyCategory.choices)
+    population = serializers.ChoiceField(choices=Population.choices)
+    reports = ReportSerializer(many=True)
+    lowest = serializers.IntegerField(help_text="The lowest number any report gives.")
+    highest = serializers.IntegerField(help_text="The highest number any report gives.")
+    first_reported = serializers.DateField(allow_null=True)
+    last_reported = serializers.DateField(allow_null=True)
+    highest_lower_bound = serializers.SerializerMethodField()
+    lowest_upper_bound = serializers.SerializerMethodField()
+    consistent = serializers.BooleanField(
+        help_text="Whether the highest lower bound is at most the lowest upper bound."
+    )
+    decreases = DecreaseSerializer(many=True, help_text="Where a party's cumulative toll went down over time.")
+
+    def get_highest_lower_bound(self, group) -> int | None:
+        return group.highest_lower_bound.lower_bound if group.highest_lower_bound else None
+
+    def get_lowest_upper_bound(self, group) -> int | None:
+        return group.lowest_upper_bound.upper_bound if group.lowest_upper_bound else None

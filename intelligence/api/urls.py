@@ -1,0 +1,14 @@
+"""The intelligence app's endpoints, included under ``/api/`` before the
+claims' (whose last pattern answers every unknown address with a 404)."""
+
+from rest_framework.routers import DefaultRouter
+
+from .views import EventIntelligenceViewSet
+
+app_name = "intelligence-api"
+
+router = DefaultRouter()
+router.include_root_view = False
+router.register("events", EventIntelligenceViewSet, basename="event-intelligence")
+
+urlpatterns = router.urls

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from claims.importing import import_claims, parse_json
 from claims.lookups import get_or_create_actor, get_or_create_event, get_or_create_place, resolve_actor
@@ -90,3 +91,36 @@ def test_the_migration_keeps_parties_recorded_twice_apart_and_renames_the_later_
         second.pk: f"local armenians (#{second.pk})",
     }
     assert Actor.objects.get(pk=second.pk).name == f"local  armenians (#{second.pk})"
+
+
+def test_the_api_names_parties_places_and_events_as_the_pages_and_imports_do(reviewer):
+    party = get_or_create_actor("Local Armenians")
+    api = APIClient()
+    api.force_authenticate(reviewer)
+    body = {
+        "text": "At least 27 killed",
+        "language": "en",
+        "claimant_name": "ＬＯＣＡＬ  armenians",
+        "place_name": "Stepanakert",
+        "event_name": "Offensive of 19 September",
+        "troop_presences": [
+            {"force_name": "armed forces of armenia", "place_name": "STEPANAKERT", "presence": "absent"}
+        ],
+    }
+    response = api.post("/api/claims/", body, format="json")
+    assert response.status_code == 201, response.content
+    created = response.json()
+    assert created["claimant"] == {"id": party.pk, "name": "Local Armenians"}
+    place = Place.objects.get()
+    assert created["place"]["id"] == place.pk
+    assert created["troop_presences"][0]["place"] == place.pk
+    assert created["event"]["name"] == "Offensive of 19 September"
+
+    both = api.post("/api/claims/", {**body, "claimant": party.pk}, format="json")
+    assert both.status_code == 400
+    assert both.json()["errors"]["claimant_name"] == ["Give the claimant by id or by name, not both."]
+    neither = api.post(
+        "/api/claims/", {**body, "troop_presences": [{"place": place.pk, "presence": "absent"}]}, format="json"
+    )
+    assert neither.status_code == 400
+    assert neither.json()["errors"]["troop_presences.0.force"] == ["Give the force by id or by name."]

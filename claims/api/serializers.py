@@ -4,10 +4,15 @@ Input serializers only validate shape and vocabulary; the writes and the
 domain rules stay in ``claims.services`` and ``claims.workflow``. Where a
 model already knows a rule (casualty bounds, URL normalisation), the
 serializer asks the model, so that the error names the nested field.
+
+A claimant, place, event or force is given by id or by name
+(``claimant_name``, …): names are handed to the services, which find or
+create the row through ``claims.lookups``, as for the pages and imports.
 """
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -16,11 +21,13 @@ from claims.choices import ClaimStatus, SourceRole, Stance
 from claims.models import (
     NOTE_MAX_LENGTH,
     QUOTE_MAX_LENGTH,
+    Actor,
     CasualtyFigure,
     Claim,
     ClaimSource,
     Event,
     Evidence,
+    Place,
     TroopPresence,
 )
 from claims.services import EDITABLE_FIELDS
@@ -51,10 +58,45 @@ class CasualtyFigureSerializer(FieldsOnceModelSerializer):
         return attrs
 
 
+def _name_field(model) -> serializers.CharField:
+    limit = model._meta.get_field("name").max_length
+    return serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=limit)
+
+
+def by_id_or_name(attrs: dict, pairs: dict, *, required: bool = False) -> dict:
+    """Check that each related row of ``pairs`` (id field: name field) is
+    given one way only, and, if ``required``, one way at least."""
+    errors = {}
+    for field, name_field in pairs.items():
+        if field in attrs and name_field in attrs:
+            errors[name_field] = [_("Give the %(field)s by id or by name, not both.") % {"field": field}]
+        elif required and attrs.get(field) is None and not attrs.get(name_field, "").strip():
+            errors[field] = [_("Give the %(field)s by id or by name.") % {"field": field}]
+    if errors:
+        raise serializers.ValidationError(errors)
+    return attrs
+
+
 class TroopPresenceSerializer(FieldsOnceModelSerializer):
+    force_name = _name_field(Actor)
+    place_name = _name_field(Place)
+
     class Meta:
         model = TroopPresence
-        fields = ["force", "place", "presence", "period_start", "period_end", "time_precision"]
+        fields = [
+            "force",
+            "force_name",
+            "place",
+            "place_name",
+            "presence",
+            "period_start",
+            "period_end",
+            "time_precision",
+        ]
+        extra_kwargs = {"force": {"required": False}, "place": {"required": False}}
+
+    def validate(self, attrs):
+        return by_id_or_name(attrs, {"force": "force_name", "place": "place_name"}, required=True)
 
 
 class ClaimSourceSerializer(FieldsOnceModelSerializer):
@@ -176,14 +218,24 @@ class ClaimSerializer(FieldsOnceModelSerializer):
         read_only_fields = fields
 
 
+# A claim's related rows that may also be given by name.
+_CLAIM_NAMED = {"claimant": "claimant_name", "place": "place_name", "event": "event_name"}
+
+
 class ClaimCreateSerializer(serializers.ModelSerializer):
+    claimant_name = _name_field(Actor)
+    place_name = _name_field(Place)
+    event_name = _name_field(Event)
     casualty_figures = CasualtyFigureSerializer(many=True, required=False, max_length=ITEMS_PER_CLAIM)
     troop_presences = TroopPresenceSerializer(many=True, required=False, max_length=ITEMS_PER_CLAIM)
     sources = SourceLinkInputSerializer(many=True, required=False, max_length=ITEMS_PER_CLAIM)
 
     class Meta:
         model = Claim
-        fields = [*EDITABLE_FIELDS, "casualty_figures", "troop_presences", "sources"]
+        fields = [*EDITABLE_FIELDS, *_CLAIM_NAMED.values(), "casualty_figures", "troop_presences", "sources"]
+
+    def validate(self, attrs):
+        return by_id_or_name(attrs, _CLAIM_NAMED)
 
 
 class ClaimUpdateSerializer(serializers.ModelSerializer):
@@ -192,13 +244,19 @@ class ClaimUpdateSerializer(serializers.ModelSerializer):
     claim's."""
 
     version = serializers.IntegerField(min_value=1)
+    claimant_name = _name_field(Actor)
+    place_name = _name_field(Place)
+    event_name = _name_field(Event)
     casualty_figures = CasualtyFigureSerializer(many=True, required=False, max_length=ITEMS_PER_CLAIM)
     troop_presences = TroopPresenceSerializer(many=True, required=False, max_length=ITEMS_PER_CLAIM)
 
     class Meta:
         model = Claim
-        fields = ["version", *EDITABLE_FIELDS, "casualty_figures", "troop_presences"]
+        fields = ["version", *EDITABLE_FIELDS, *_CLAIM_NAMED.values(), "casualty_figures", "troop_presences"]
         extra_kwargs = {name: {"required": False} for name in EDITABLE_FIELDS}
+
+    def validate(self, attrs):
+        return by_id_or_name(attrs, _CLAIM_NAMED)
 
 
 class TransitionSerializer(serializers.Serializer):

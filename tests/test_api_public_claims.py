@@ -6,9 +6,11 @@ checks, not the reviewers' working detail.
 The check is field by field: every value the API gives such a reader must
 be on the public page (its HTML or the ClaimReview embedded in it)."""
 
+import base64
 import datetime
 import html
 import json
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.db import connection
@@ -171,3 +173,19 @@ def test_the_public_list_costs_the_same_queries_however_many_claims(published, c
         change_status(claim, other_editor, ClaimStatus.REFUTED, rationale="No.", expected_version=claim.version)
 
     assert queries_for_the_list() == before
+
+
+def test_a_reader_s_cursor_carries_no_record_time(published, claim_factory, editor, other_editor):
+    claim = claim_factory(text="Another claim")
+    claim = change_status(claim, editor, ClaimStatus.IN_REVIEW, expected_version=claim.version)
+    change_status(claim, other_editor, ClaimStatus.REFUTED, rationale="No.", expected_version=claim.version)
+
+    first = APIClient().get("/api/claims/", {"page_size": 1}).json()
+    cursor = parse_qs(urlsplit(first["next"]).query)["cursor"][0]
+    position = parse_qs(base64.b64decode(cursor).decode())["p"][0]
+
+    assert position == str(first["results"][0]["id"]), (
+        "a reader pages by the id it sees, not by when the claim was recorded"
+    )
+    second = APIClient().get(first["next"]).json()
+    assert [first["results"][0]["id"], second["results"][0]["id"]] == [claim.pk, published.pk]

@@ -152,6 +152,9 @@ class ClaimViewSet(
 
     def list(self, request, *args, **kwargs):
         if self._for_readers():
+            # A cursor carries the value of its position: readers page by the
+            # id they see, not by when the claim was recorded, which they do not.
+            self.ordering, self.ordering_fields = "-id", ["id"]
             return super().list(request, *args, **kwargs)
         claims = self.filter_queryset(self.get_queryset()).values(*ClaimSummarySerializer.SUMMARY_VALUES)
         page = self.paginate_queryset(claims)

@@ -1,8 +1,9 @@
 """Loading the demo data set from its fixture file.
 
 The loader is idempotent: every row is looked up by a natural key (user name,
-outlet and actor name, place name, event slug, source URL, claim text and
-submitter) before it is created, so running it again changes nothing. Claims
+outlet name, actor and place name as ``claims.lookups`` compares them, event
+slug, source URL, claim text and submitter) before it is created, so running
+it again changes nothing. Claims
 are created through ``claims.services`` and moved through
 ``claims.workflow``, so the demo has the same log a real claim would.
 """
@@ -18,6 +19,7 @@ from django.utils.dateparse import parse_date
 from sources.models import Outlet
 from sources.services import get_or_create_source
 
+from .lookups import resolve_actor, resolve_place
 from .models import Actor, Claim, Event, Place
 from .services import SourceLinkData, add_evidence, submit_claim
 from .workflow import change_status
@@ -60,11 +62,11 @@ def load_demo(path: Path = DEMO_FIXTURE) -> DemoResult:
         defaults = {k: v for k, v in spec.items() if k not in ("name", "affiliation")}
         if spec.get("affiliation"):
             defaults["affiliation"] = actors[spec["affiliation"]]
-        actors[spec["name"]], _ = Actor.objects.get_or_create(name=spec["name"], defaults=defaults)
+        actors[spec["name"]] = resolve_actor(spec["name"]) or Actor.objects.create(name=spec["name"], **defaults)
     places = {}
     for spec in data["places"]:
-        places[spec["name"]], _ = Place.objects.get_or_create(
-            name=spec["name"], precision=spec["precision"], defaults={"name_original": spec.get("name_original", "")}
+        places[spec["name"]] = resolve_place(spec["name"], spec["precision"]) or Place.objects.create(
+            name=spec["name"], precision=spec["precision"], name_original=spec.get("name_original", "")
         )
     events = {}
     for spec in data["events"]:

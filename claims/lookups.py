@@ -9,7 +9,9 @@ Names match by ``claims.names.name_key`` (NFKC, case folded, whitespace
 collapsed), so "Local Armenians" typed on a page and "ＬＯＣＡＬ ARMENIANS"
 in an import file are one party. ``resolve_*`` only look; ``get_or_create_*``
 write, and are for the service layer: pages and serializers pass names, not
-rows they created themselves.
+rows they created themselves. A party known under other names (in another
+language, an abbreviation) is to be found here too, by looking the key up
+among its aliases as well: callers need not change.
 """
 
 from django.db import IntegrityError, transaction

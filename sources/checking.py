@@ -51,10 +51,11 @@ logger = logging.getLogger(__name__)
 RECORDED_FIELDS = [
     "outcome", "http_status", "final_url", "redirect_chain", "content_type", "latency_ms", "error", "bytes",
     "sha256", "etag", "last_modified", "title", "stored_text", "warc", "warc_sha256", "content_changed", "went_away",
-    "finished_at",
+    "finished_at", "retry_at",
 ]  # fmt: skip
 SOURCE_STATE_FIELDS = [
     "health", "gone_at", "content_changed_at", "title", "latest_check", "next_check_at", "check_waiting_since",
+    "failures_in_a_row",
 ]  # fmt: skip
 OVERRUN = FetchResult(outcome=CheckOutcome.TIMEOUT, error="The check ran past its time limit.")
 
@@ -239,6 +240,8 @@ def _record(check: SourceCheck, observation: Observation) -> None:
         check.title, check.stored_text = "", None
     check.warc, check.warc_sha256 = observation.warc_name, observation.warc_sha256
     check.finished_at = timezone.now()
+    if result.retry_after is not None:
+        check.retry_at = check.finished_at + timedelta(seconds=result.retry_after)
 
 
 def _finish(checks: list[SourceCheck]) -> None:
@@ -303,7 +306,9 @@ def _judge(check: SourceCheck, previous_good: SourceCheck | None) -> None:
 
 
 def _update_source(source: Source, check: SourceCheck) -> None:
-    if check.is_success:
+    if check.outcome == CheckOutcome.DEFERRED:
+        pass  # not seen: the source stays as the last check that saw it left it
+    elif check.is_success:
         source.health = SourceHealth.CHANGED if check.content_changed else SourceHealth.OK
         source.gone_at = None
         if check.content_changed:
@@ -316,9 +321,28 @@ def _update_source(source: Source, check: SourceCheck) -> None:
     else:
         source.health = SourceHealth.FAILED
     source.latest_check = check
-    source.next_check_at = next_check_time(source, check.finished_at)
+    if check.is_success or check.outcome in CheckOutcome.disappearances():
+        source.failures_in_a_row = 0
+        source.next_check_at = next_check_time(source, check.finished_at)
+    else:
+        source.failures_in_a_row += 1
+        source.next_check_at = retry_time(source, check)
     if check.requested_at == source.check_requested_at:
         source.check_waiting_since = None  # answered; a newer request would still wait
+
+
+def retry_time(source: Source, check: SourceCheck):
+    """When to try again a source whose check failed or was deferred: when
+    the server asked (``retry_at``), the first time; else, and from the
+    second failure in a row on, not before ``SOURCE_RETRY_BASE`` doubled for
+    each failure in a row (with jitter), up to the source's re-check interval."""
+    if source.failures_in_a_row == 1 and check.retry_at:
+        return check.retry_at
+    interval = source.check_interval or timedelta(seconds=settings.SOURCE_RECHECK_INTERVAL)
+    doublings = min(source.failures_in_a_row - 1, 32)
+    backoff = min(timedelta(seconds=settings.SOURCE_RETRY_BASE * 2**doublings), interval)
+    backoff *= random.uniform(0.9, 1.1)
+    return max(check.finished_at + backoff, check.retry_at or check.finished_at)
 
 
 def next_check_time(source: Source, after):

@@ -35,6 +35,9 @@ class CheckOutcome(models.TextChoices):
     CONNECTION_ERROR = "connection_error", _("Connection error")
     TOO_MANY_REDIRECTS = "too_many_redirects", _("Too many redirects")
     CHECK_FAILED = "check_failed", _("Failed on our side")
+    # Not a failure: the server asked us to come back later (429 or 503 with
+    # Retry-After), or its host had no room for the request in time.
+    DEFERRED = "deferred", _("Deferred")
 
     @classmethod
     def successes(cls):

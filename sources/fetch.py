@@ -31,6 +31,7 @@ decoded too when it was compressed, for reading and comparing.
 ``fetch`` reports every network or remote failure as an outcome; it does not raise.
 """
 
+import email.utils
 import functools
 import ipaddress
 import socket
@@ -42,6 +43,7 @@ from dataclasses import dataclass, field
 import httpx
 from django.conf import settings
 
+from . import politeness
 from .choices import CheckOutcome
 from .content_coding import ACCEPT_ENCODING, CannotDecode, CappedDecoder, TooLarge
 
@@ -81,6 +83,7 @@ class FetchResult:
     latency_ms: int = 0  # wall time of the whole fetch, all hops
     error: str = ""
     exchanges: list = field(default_factory=list)  # [Exchange] every hop, the last one final; on success only
+    retry_after: float | None = None  # seconds the server (or our politeness) asks us to wait; deferred only
 
     @property
     def validators(self) -> Validators:
@@ -128,13 +131,20 @@ class _Limits:
         )
 
 
+# How long a fetch deferred because its host was busy waits before it is tried again.
+BUSY_HOST_RETRY_SECONDS = 60
+# The longest wait a server's Retry-After is taken at its word for.
+MAX_RETRY_AFTER_SECONDS = 24 * 3600
+
+
 class _Stop(Exception):
     """Ends a fetch early with the outcome that describes why."""
 
-    def __init__(self, outcome, error):
+    def __init__(self, outcome, error, retry_after=None):
         super().__init__(error)
         self.outcome = outcome
         self.error = error
+        self.retry_after = retry_after
 
 
 def is_fetchable_address(address, allowed_networks=()) -> bool:
@@ -176,6 +186,7 @@ def fetch(url: str, validators: Validators | None = None) -> FetchResult:
         _follow(url, limits, result, validators or Validators(), deadline=started + limits.total_timeout)
     except _Stop as stop:
         result.outcome, result.error, result.body, result.exchanges = stop.outcome, stop.error, b"", []
+        result.retry_after = stop.retry_after
     result.latency_ms = round((time.monotonic() - started) * 1000)
     return result
 
@@ -197,7 +208,7 @@ def _follow(url, limits, result, validators, *, deadline):
             address = _checked_address(current, limits.allowed_networks)
             conditional = validators.request_headers(current)
             request = _pinned_request(client, current, address, _hop_timeout(limits, deadline), conditional)
-            with closing(client.send(request, stream=True)) as response:
+            with _politely(current.host, deadline), closing(client.send(request, stream=True)) as response:
                 _record_response(result, current, response)
                 exchange = _exchange(current, address, response)
                 result.exchanges.append(exchange)
@@ -212,6 +223,17 @@ def _follow(url, limits, result, validators, *, deadline):
                 # Read (not dropped), so that the archive holds the redirect as it was sent.
                 exchange.wire_body, _ = _read_capped(response, limits, deadline, decode=False)
                 current = _parse_url(response.headers["location"], base=current)
+
+
+@contextmanager
+def _politely(host, deadline):
+    """Within the host's limits (``politeness.py``); a host too busy to take
+    the request before the deadline defers the check rather than fail it."""
+    try:
+        with politeness.visiting(host, deadline):
+            yield
+    except politeness.HostBusy as busy:
+        raise _Stop(CheckOutcome.DEFERRED, str(busy), retry_after=BUSY_HOST_RETRY_SECONDS) from None
 
 
 @functools.cache
@@ -317,6 +339,23 @@ def _finish(result, exchange, response, limits, deadline, *, asked_conditionally
         return
     result.outcome = _outcome_for_status(status)
     result.error = f"The server answered {status} {response.reason_phrase}".rstrip() + "."
+    retry_after = _retry_after(response.headers.get("retry-after", ""))
+    if status in (429, 503) and retry_after is not None:
+        result.outcome, result.retry_after = CheckOutcome.DEFERRED, retry_after
+        result.error += f" It asked to be asked again in {retry_after:.0f} s."
+
+
+def _retry_after(value: str) -> float | None:
+    """Seconds to wait from a Retry-After header (delay-seconds or an HTTP date), within bounds; ``None`` if none."""
+    value = value.strip()
+    if value.isdigit():
+        seconds = float(value)
+    else:
+        try:
+            seconds = email.utils.parsedate_to_datetime(value).timestamp() - time.time()
+        except (TypeError, ValueError, IndexError):
+            return None
+    return min(max(seconds, 1.0), MAX_RETRY_AFTER_SECONDS)
 
 
 def _outcome_for_status(status):

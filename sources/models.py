@@ -89,6 +89,8 @@ class Source(models.Model):
         _("health"), max_length=16, choices=SourceHealth.choices, default=SourceHealth.PENDING, db_index=True
     )
     content_changed_at = models.DateTimeField(_("content changed at"), null=True, blank=True)
+    # Checks in a row that failed or were deferred: the next is tried after a wait that doubles with each.
+    failures_in_a_row = models.PositiveIntegerField(_("failed checks in a row"), default=0, editable=False)
     gone_at = models.DateTimeField(_("went away at"), null=True, blank=True)
 
     objects = SourceQuerySet.as_manager()
@@ -187,6 +189,9 @@ class SourceCheck(models.Model):
     error = models.TextField(_("error"), blank=True)
     content_changed = models.BooleanField(_("content changed since last good check"), default=False)
     went_away = models.BooleanField(_("page went away"), default=False)
+    retry_at = models.DateTimeField(
+        _("asked to come back at"), null=True, blank=True, help_text=_("When a deferred check is to be tried again.")
+    )
     warc = models.FileField(_("WARC archive"), upload_to="warc/%Y/%m/", blank=True)
     warc_sha256 = models.CharField(_("SHA-256 of the WARC file"), max_length=64, blank=True)
 

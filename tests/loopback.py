@@ -10,6 +10,7 @@ import ipaddress
 import threading
 import time
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from itertools import pairwise
@@ -44,6 +45,10 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
     def do_GET(self):
+        with self.server.loopback.in_flight():
+            self._answer()
+
+    def _answer(self):
         path = urlsplit(self.path).path
         route = self.server.loopback.record_hit(path, self.headers)
         if route.delay:
@@ -92,6 +97,8 @@ class LoopbackServer:
         self._lock = threading.Lock()
         self.hits = Counter()
         self.requests = []  # (path, headers) of every request, in order
+        self.answering = 0  # requests being answered now
+        self.most_answered_at_once = 0
         self._httpd = _QuietServer(("127.0.0.1", 0), _Handler)
         self._httpd.loopback = self
         self.port = self._httpd.server_address[1]
@@ -121,6 +128,18 @@ class LoopbackServer:
         for here, there in pairwise(paths):
             self.redirect(here, there, status=status)
         self.route(paths[-1], body=final_body)
+
+    @contextmanager
+    def in_flight(self):
+        """Counts the requests being answered at once while one is."""
+        with self._lock:
+            self.answering += 1
+            self.most_answered_at_once = max(self.most_answered_at_once, self.answering)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self.answering -= 1
 
     def record_hit(self, path, headers):
         with self._lock:

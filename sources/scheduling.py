@@ -1,7 +1,10 @@
 """What the beat schedule runs: re-sending check requests that never
 completed, and asking for the scheduled re-checks that have come due."""
 
+from collections import defaultdict
 from datetime import timedelta
+from itertools import zip_longest
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
@@ -36,9 +39,21 @@ def resend_lost_requests() -> int:
 
 @transaction.atomic
 def queue_due_checks() -> int:
-    """Ask for a check of every source whose re-check time has come."""
-    due = Source.objects.due_for_check(timezone.now()).values_list("pk", flat=True)
+    """Ask for a check of every source whose re-check time has come, the
+    hosts taken in turn (``spread_by_host``)."""
+    due = Source.objects.due_for_check(timezone.now()).values_list("pk", "url")
     due = list(due[: settings.SOURCE_RECHECK_BATCH])
-    Source.objects.filter(pk__in=due).update(next_check_at=None)
-    request_checks(due)
+    ids = [pk for pk, _url in due]
+    Source.objects.filter(pk__in=ids).update(next_check_at=None)
+    request_checks(spread_by_host(due))
     return len(due)
+
+
+def spread_by_host(sources) -> list[int]:
+    """The ids of ``(id, url)`` pairs, one host after another in turn, so
+    that an outlet with many due sources has a few in each batch rather
+    than whole batches of its own, which its per-host limit would hold up."""
+    by_host = defaultdict(list)
+    for pk, url in sources:
+        by_host[urlsplit(url).hostname].append(pk)
+    return [pk for turn in zip_longest(*by_host.values()) for pk in turn if pk is not None]

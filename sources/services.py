@@ -63,7 +63,7 @@ def request_check(source: Source) -> bool:
 
 def request_checks(source_ids, *, requested_at=None) -> list[int]:
     """Ask for a check of each of these sources, published once the current
-    transaction commits; returns the ids of the sources asked for.
+    transaction commits in the order given; returns the ids of the sources asked for.
 
     A request still waiting for its check, made within the sweep's grace
     period, is not doubled: the check it brings matches every link of the
@@ -80,13 +80,14 @@ def request_checks(source_ids, *, requested_at=None) -> list[int]:
     with transaction.atomic():
         # Locked rows are judged again once their lock is released, so two
         # people asking at once make one request.
-        ids = list(
+        asked = set(
             Source.objects.select_for_update()
             .filter(no_pending_request, pk__in=source_ids)
             .order_by("pk")
             .values_list("pk", flat=True)
         )
-        Source.objects.filter(pk__in=ids).update(check_requested_at=requested_at, check_waiting_since=requested_at)
+        Source.objects.filter(pk__in=asked).update(check_requested_at=requested_at, check_waiting_since=requested_at)
+    ids = [pk for pk in dict.fromkeys(source_ids) if pk in asked]  # sent in the order given
     if ids:
         transaction.on_commit(lambda: _send([(pk, requested_at) for pk in ids]))
     return ids

@@ -138,3 +138,27 @@ def test_a_source_that_keeps_failing_is_tried_again_less_and_less_often(
     check_now(source)
     source.refresh_from_db()
     assert source.failures_in_a_row == 0
+
+
+@pytest.mark.django_db
+def test_a_re_check_sweep_spreads_one_outlets_sources_over_its_batches(
+    queued_messages, settings, django_capture_on_commit_callbacks
+):
+    settings.SOURCE_CHECK_BATCH_SIZE = 10
+    # Sixty due sources, created outlet by outlet: forty of one outlet, ten each of two others.
+    hosts = ["big.example"] * 40 + ["small.example"] * 10 + ["other.example"] * 10
+    due = timezone.now() - timedelta(minutes=1)
+    Source.objects.bulk_create(
+        Source(url=f"https://{host}/report/{n}", next_check_at=due) for n, host in enumerate(hosts)
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert queue_due_checks() == 60
+
+    batches = [[Source.objects.get(pk=pk).url.split("/")[2] for pk, _at in args[0]] for args in queued_messages()]
+    assert sorted(len(batch) for batch in batches) == [10] * 6
+    # The hosts in turn: the first three batches carry all three (in the order they were created,
+    # the first four would be the big outlet's alone); what is left of the big one comes last.
+    for batch in batches[:3]:
+        assert set(batch) == {"big.example", "small.example", "other.example"}, batches
+    assert [host for batch in batches for host in batch].count("big.example") == 40

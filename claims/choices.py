@@ -27,6 +27,21 @@ class ClaimStatus(models.TextChoices):
         return (cls.UNVERIFIED, cls.IN_REVIEW)
 
 
+class VerdictEnd(models.TextChoices):
+    """How a published verdict stopped being the claim's current one."""
+
+    SUPERSEDED = "superseded", _("Superseded")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class VerdictEventKind(models.TextChoices):
+    """What a verdict feed entry reports."""
+
+    PUBLISHED = "published", _("Published")
+    SUPERSEDED = "superseded", _("Superseded")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
 class ClaimKind(models.TextChoices):
     CASUALTY_FIGURE = "casualty_figure", _("Casualty figure")
     TROOP_PRESENCE = "troop_presence", _("Troop presence")

@@ -33,6 +33,7 @@ from .choices import (
     SourceRole,
     Stance,
     TimePrecision,
+    VerdictEnd,
 )
 from .names import name_key
 from .search import search_tokens
@@ -471,8 +472,10 @@ class Evidence(models.Model):
 
 
 class Verdict(Undeletable):
-    """A published verdict. Reopening a claim supersedes its verdict; both
-    are kept, so a newsroom can see how a rating changed."""
+    """A published verdict. A later verdict supersedes it, and reopening the
+    claim withdraws it (``ended`` says which, ``superseded_at`` when); every
+    verdict is kept, so a newsroom can see how a rating changed. A verdict
+    published after an earlier one names it in ``supersedes``."""
 
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="verdicts")
     rating = models.CharField(_("rating"), max_length=16, choices=ClaimStatus.choices)
@@ -480,6 +483,10 @@ class Verdict(Undeletable):
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     published_at = models.DateTimeField(_("published at"), auto_now_add=True)
     superseded_at = models.DateTimeField(_("superseded at"), null=True, blank=True)
+    ended = models.CharField(_("ended"), max_length=16, choices=VerdictEnd.choices, blank=True)
+    supersedes = models.ForeignKey(
+        "self", verbose_name=_("supersedes"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-published_at", "-id"]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import claimreview, export, import_views, views
+from . import claimreview, export, feeds, import_views, views
 
 app_name = "claims"
 urlpatterns = [
@@ -13,6 +13,8 @@ urlpatterns = [
     path("claims/import/", import_views.import_claims_view, name="import"),
     path("claims/import/template.csv", export.import_template_csv, name="import_template"),
     path("claims/claimreview.json", claimreview.claimreview_feed, name="claimreview_feed"),
+    path("claims/verdicts.atom", feeds.VerdictAtomFeed(), name="verdict_feed_atom"),
+    path("claims/verdicts.json", feeds.verdict_feed_json, name="verdict_feed_json"),
     path("claims/<int:pk>/", views.claim_detail, name="claim_detail"),
     path("claims/<int:pk>/claimreview.json", claimreview.claim_review_json, name="claim_review_json"),
     path("claims/<int:pk>/edit/", views.claim_edit, name="claim_edit"),

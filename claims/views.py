@@ -176,7 +176,10 @@ def claim_detail(request, pk):
             return redirect_to_login(request.get_full_path())
         require(request.user, Action.VIEW_CLAIM, claim)
     links = ClaimSource.objects.filter(claim=claim, withdrawn_at__isnull=True).select_related("source__outlet")
-    context = {"claim": claim, "verdict": claim.current_verdict, "links": links}
+    verdicts = list(claim.verdicts.all())
+    current = next((verdict for verdict in verdicts if verdict.superseded_at is None), None)
+    earlier = [verdict for verdict in verdicts if verdict is not current]
+    context = {"claim": claim, "verdict": current, "earlier_verdicts": earlier, "links": links}
     return render(request, "claims/claim_public.html", context)
 
 

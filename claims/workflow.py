@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role, roles_of
 
-from .choices import ClaimStatus, LogAction
+from .choices import ClaimStatus, LogAction, VerdictEnd
 from .exceptions import StaleVersion, TransitionRefused
 from .models import Claim, ClaimLogEntry, Verdict
 
@@ -47,6 +47,13 @@ _VERDICT_LABELS = {
     ClaimStatus.UNPROVEN: _("Publish verdict: unproven"),
 }
 
+_SUPERSEDE_LABELS = {
+    ClaimStatus.SUPPORTED: _("Supersede with verdict: supported"),
+    ClaimStatus.REFUTED: _("Supersede with verdict: refuted"),
+    ClaimStatus.DISPUTED: _("Supersede with verdict: disputed"),
+    ClaimStatus.UNPROVEN: _("Supersede with verdict: unproven"),
+}
+
 TRANSITIONS: tuple[Transition, ...] = (
     Transition(
         name="start_review",
@@ -66,6 +73,21 @@ TRANSITIONS: tuple[Transition, ...] = (
             not_by_author=True,
         )
         for verdict, label in _VERDICT_LABELS.items()
+    ),
+    # A published verdict replaced by another in one move, for when new
+    # evidence changes the rating: the claim is never without a verdict in
+    # between, and publishing the new one is held to the same rules.
+    *(
+        Transition(
+            name=f"supersede_{verdict}",
+            label=label,
+            sources=frozenset(ClaimStatus.verdicts()) - {verdict},
+            target=verdict,
+            roles=_EDITORS,
+            needs_rationale=True,
+            not_by_author=True,
+        )
+        for verdict, label in _SUPERSEDE_LABELS.items()
     ),
     Transition(
         name="reopen",
@@ -183,8 +205,9 @@ def change_status(claim: Claim, user, target: str, *, rationale: str = "", expec
 
     The claim row is locked; a change based on a version other than the
     current one raises ``StaleVersion``; a move the table does not allow
-    raises ``TransitionRefused``. Publishing a verdict records a ``Verdict``;
-    leaving a verdict supersedes it. Every move appends a log entry.
+    raises ``TransitionRefused``. Publishing a verdict records a ``Verdict``
+    naming the one before it; leaving a verdict ends it, superseded by the new
+    one or withdrawn (reopened). Every move appends a log entry.
     Returns the updated claim.
     """
     rationale = (rationale or "").strip()
@@ -205,9 +228,16 @@ def change_status(claim: Claim, user, target: str, *, rationale: str = "", expec
         previous = locked.status
         now = timezone.now()
         if previous in ClaimStatus.verdicts():
-            Verdict.objects.filter(claim=locked, superseded_at__isnull=True).update(superseded_at=now)
+            ended = VerdictEnd.SUPERSEDED if target in ClaimStatus.verdicts() else VerdictEnd.WITHDRAWN
+            Verdict.objects.filter(claim=locked, superseded_at__isnull=True).update(superseded_at=now, ended=ended)
         if target in ClaimStatus.verdicts():
-            Verdict.objects.create(claim=locked, rating=target, rationale=rationale, published_by=user)
+            Verdict.objects.create(
+                claim=locked,
+                rating=target,
+                rationale=rationale,
+                published_by=user,
+                supersedes=Verdict.objects.filter(claim=locked).order_by("-published_at", "-id").first(),
+            )
         locked.status = target
         locked.version += 1
         locked.save(update_fields=["status", "version", "updated_at"])

@@ -109,6 +109,8 @@ TABLE = [
     ("import", lambda w: reverse("claims:import"), "post", _import_file, editors(200)),
     ("import_template", lambda w: reverse("claims:import_template"), "get", None, editors(200)),
     ("claimreview_feed", lambda w: reverse("claims:claimreview_feed"), "get", None, everyone(200)),
+    ("verdict_feed_atom", lambda w: reverse("claims:verdict_feed_atom"), "get", None, everyone(200)),
+    ("verdict_feed_json", lambda w: reverse("claims:verdict_feed_json"), "get", None, everyone(200)),
     ("claim_detail", _claim_url("claim_detail"), "get", None, members(200)),
     (
         "claim_review_json published",

@@ -1,6 +1,19 @@
-"""Throughput of source checks end to end, against a bare fetch loop.
+"""Throughput of source checks end to end, against a bare fetch loop, and of
+re-checks against linkinator.
 
     python bench/source_checks.py --n 5000 [--enqueue together|each] [--pool prefork --concurrency 3]
+    python bench/source_checks.py --mode recheck --n 5000
+
+``--mode recheck`` checks the same N pages four times: first, then again
+unchanged with the server ignoring conditional requests (each page comes
+whole and is found unchanged by its hash), then unchanged with the server
+answering 304 to them, then with 5% of the pages changed. It prints each
+run's rate, the bytes each check added to the database (the sources app's
+tables, indexes and TOAST included) and to the archive store, how many
+changed pages were found, and runs linkinator (installed with npm into a
+temporary folder, ``--concurrency 100``) over the same pages, printing its
+rate and each run's ratio to it. The page server stands for many outlets,
+so the per-host limits are lifted for the run (``FETCH_HOST_*``).
 
 Creates N sources on a local HTTP server, starts a real Celery worker on a
 queue of its own, asks for N checks (``--enqueue together``: one
@@ -19,10 +32,13 @@ migrated if missing) and the Redis of REDIS_URL / CELERY_BROKER_URL.
 
 import argparse
 import asyncio
+import hashlib
+import json
 import logging
 import multiprocessing
 import os
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -48,24 +64,48 @@ PARAGRAPH = (
 )
 
 
-def page_for(path: str) -> bytes:
+def page_for(path: str, changed: bool = False) -> bytes:
     paragraphs = "\n".join(PARAGRAPH % {"n": f"{path} day {i}"} for i in range(20))
+    if changed:
+        paragraphs += "\n<p>Update: the toll has risen to 32, officials said later.</p>"
     return (PAGE % {"path": path, "paragraphs": paragraphs}).encode()
 
 
+def index_for(path: str) -> bytes:
+    """``/RUN/index-N.html``: a page linking to the run's N articles, for linkinator."""
+    run, name = path.strip("/").split("/", 1)
+    count = int(name.removeprefix("index-").removesuffix(".html"))
+    links = "".join(f'<a href="/{run}/article-{i}">{i}</a>\n' for i in range(count))
+    return f"<!doctype html><html><body>{links}</body></html>".encode()
+
+
 # --- the HTTP server: asyncio streams, keep-alive, one page per path --------
+
+# What the server does, set by the benchmark between runs (shared memory):
+# answer conditional requests with 304, and serve every twentieth page changed.
+SERVER_STATE = {"honour_conditional": None, "changed": None}
+
+
+def _is_changed(path: str) -> bool:
+    number = path.rsplit("-", 1)[-1]
+    return bool(SERVER_STATE["changed"].value) and number.isdigit() and int(number) % 20 == 0
 
 
 async def _serve_connection(reader, writer):
     try:
         while True:
             head = await reader.readuntil(b"\r\n\r\n")
-            path = head.split(b" ", 2)[1].decode()
-            body = page_for(path)
-            writer.write(
-                b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: %d\r\n\r\n%s"
-                % (len(body), body)
-            )
+            method, target = head.split(b" ", 2)[:2]
+            path = target.decode()
+            body = index_for(path) if "/index-" in path else page_for(path, _is_changed(path))
+            etag = b'"%s"' % hashlib.sha256(body).hexdigest()[:16].encode()
+            if SERVER_STATE["honour_conditional"].value and b"if-none-match: " + etag in head.lower():
+                writer.write(b"HTTP/1.1 304 Not Modified\r\nETag: %s\r\n\r\n" % etag)
+            else:
+                writer.write(
+                    b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nETag: %s\r\n"
+                    b"Content-Length: %d\r\n\r\n%s" % (etag, len(body), body if method != b"HEAD" else b"")
+                )
             await writer.drain()
     except (asyncio.IncompleteReadError, ConnectionError):
         pass
@@ -75,7 +115,7 @@ async def _serve_connection(reader, writer):
 
 def _run_server(port_pipe):
     async def main():
-        server = await asyncio.start_server(_serve_connection, "127.0.0.1", 0, backlog=1024)
+        server = await asyncio.start_server(_serve_connection, "127.0.0.1", 0, backlog=4096)
         port_pipe.send(server.sockets[0].getsockname()[1])
         async with server:
             await server.serve_forever()
@@ -85,6 +125,8 @@ def _run_server(port_pipe):
 
 def start_server():
     """The server in a process of its own; returns (process, port)."""
+    SERVER_STATE["honour_conditional"] = multiprocessing.Value("b", 0)
+    SERVER_STATE["changed"] = multiprocessing.Value("b", 0)
     parent_end, child_end = multiprocessing.Pipe()
     process = multiprocessing.get_context("fork").Process(target=_run_server, args=(child_end,), daemon=True)
     process.start()
@@ -111,6 +153,8 @@ def setup_django(database_url: str, media_root: str, queue: str):
     os.environ["DJANGO_SETTINGS_MODULE"] = "tracker.settings"
     os.environ["MEDIA_ROOT"] = media_root
     os.environ["FETCH_ALLOWED_NETWORKS"] = "127.0.0.0/8"
+    # The page server stands for many outlets: the per-host limits would make it one slow outlet.
+    os.environ.update(FETCH_HOST_CONCURRENCY="100000", FETCH_HOST_RATE="100000000/second")
     # As in production: with DEBUG on, Django would also keep a copy of every query the worker makes.
     os.environ.update(DEBUG="false", SECRET_KEY=secrets.token_urlsafe(60), ALLOWED_HOSTS="localhost")
     sys.path.insert(0, str(BASE_DIR))
@@ -253,13 +297,16 @@ def create_sources(urls):
 
 
 def time_checks(sources, timeout: float, enqueue: str) -> float:
-    """Ask for a check of every source and wait until all are finished; seconds taken."""
+    """Ask for a check of every source and wait until all are finished (the
+    checks of these requests); seconds taken."""
     from django.db import transaction
+    from django.utils import timezone
 
     from sources.models import SourceCheck
     from sources.services import request_check, request_checks
 
     ids = [source.pk for source in sources]
+    asked_at = timezone.now()
     started = time.perf_counter()
     if enqueue == "together":
         with transaction.atomic():
@@ -272,7 +319,9 @@ def time_checks(sources, timeout: float, enqueue: str) -> float:
     # poll listing 5,000 ids would cost this process as much CPU as a worker.
     if max(ids) - min(ids) + 1 != len(ids):
         raise SystemExit("The run's sources do not have consecutive ids; run the benchmark alone.")
-    this_run = SourceCheck.objects.filter(source_id__gte=min(ids), source_id__lte=max(ids), finished_at__isnull=False)
+    this_run = SourceCheck.objects.filter(
+        source_id__gte=min(ids), source_id__lte=max(ids), requested_at__gte=asked_at, finished_at__isnull=False
+    )
     finished = 0
     while finished < len(ids):
         if time.perf_counter() - started > timeout:
@@ -302,6 +351,110 @@ async def _bare_fetches(urls, concurrency: int) -> float:
         return time.perf_counter() - started
 
 
+# --- re-checks ------------------------------------------------------------------
+
+
+SOURCES_TABLES = ["sources_source", "sources_sourcecheck", "sources_storedtext"]
+
+
+def database_bytes() -> int:
+    """Bytes the sources app's tables take (rows, indexes, TOAST)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sum(pg_total_relation_size(t::regclass)) FROM unnest(%s::text[]) AS t", [SOURCES_TABLES])
+        return int(cursor.fetchone()[0])
+
+
+def vacuum() -> None:
+    """What autovacuum does in time: the space of rows the last run replaced
+    (each check rewrites its source's row and its own) is free for the next,
+    so that a run's growth is what re-checks add for good."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM " + ", ".join(SOURCES_TABLES))
+
+
+def archive_bytes(media_root: str) -> int:
+    return sum(path.stat().st_size for path in (Path(media_root) / "warc").rglob("*") if path.is_file())
+
+
+def run_linkinator(index_url: str) -> tuple[float, int]:
+    """linkinator 8.1 over the index page's links, ``--concurrency 100``;
+    (seconds, links checked). Installed into a temporary folder; undici is
+    held at 7.10.0, since undici 8 (linkinator 8.1's) needs a newer Node than 20."""
+    folder = Path(tempfile.mkdtemp(prefix="bench-linkinator-"))
+    package = {"private": True, "dependencies": {"linkinator": "8.1.0"}, "overrides": {"undici": "7.10.0"}}
+    (folder / "package.json").write_text(json.dumps(package))
+    subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--silent"], cwd=folder, check=True)
+    command = [str(folder / "node_modules" / ".bin" / "linkinator"), index_url, "--concurrency", "100"]
+    started = time.perf_counter()
+    done = subprocess.run([*command, "--format", "json"], capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - started
+    try:
+        links = json.loads(done.stdout)["links"]
+    except (ValueError, KeyError):
+        raise SystemExit(f"linkinator failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}") from None
+    broken = [link for link in links if link["state"] != "OK"]
+    if broken:
+        raise SystemExit(f"linkinator found {len(broken)} broken links, e.g. {broken[0]}")
+    shutil.rmtree(folder, ignore_errors=True)
+    return seconds, len(links)
+
+
+def recheck_runs(args, sources, worker, server, media_root) -> list[tuple[str, float, int, int, str]]:
+    """The four runs over the same pages; for each (name, seconds, database bytes, archive bytes, CPU report)."""
+    from sources.models import SourceCheck
+
+    honour, changed = SERVER_STATE["honour_conditional"], SERVER_STATE["changed"]
+    runs = [
+        ("first checks", 0, 0),
+        ("unchanged, no 304", 0, 0),
+        ("unchanged, 304", 1, 0),
+        ("5% changed", 1, 1),
+    ]
+    figures = []
+    for name, honour_conditional, changed_pages in runs:
+        honour.value, changed.value = honour_conditional, changed_pages
+        vacuum()
+        database, archive = database_bytes(), archive_bytes(media_root)
+        with CpuUse(worker.pid, server.pid) as cpu:
+            seconds = time_checks(sources, args.timeout, args.enqueue)
+        figures.append(
+            (name, seconds, database_bytes() - database, archive_bytes(media_root) - archive, cpu.report(args.n))
+        )
+    ids = [source.pk for source in sources]
+    latest = SourceCheck.objects.filter(source_id__in=ids).order_by("source_id", "-requested_at")
+    found = latest.filter(content_changed=True).values_list("source_id", flat=True)
+    expected = {source.pk for source in sources if int(source.url.rsplit("-", 1)[-1]) % 20 == 0}
+    print(f"changed pages found: {len(expected & set(found))} of {len(expected)}; others found changed: "
+          f"{len(set(found) - expected)}")  # fmt: skip
+    return figures
+
+
+def main_recheck(args, server, port, media_root, run_id, sources, worker):
+    try:
+        figures = recheck_runs(args, sources, worker, server, media_root)
+    finally:
+        stop_worker(worker)
+    linkinator_seconds, links = run_linkinator(f"http://127.0.0.1:{port}/{run_id}/index-{args.n}.html")
+    server.terminate()
+    linkinator_rate = links / linkinator_seconds
+    print(f"recheck pool={args.pool} concurrency={args.concurrency} n={args.n} (machine shared: see 'machine busy')")
+    print("database bytes: growth of the sources tables over a run, after VACUUM before it")
+    print(
+        f"linkinator 8.1.0 --concurrency 100: {linkinator_seconds:.2f} s for {links} URLs, {linkinator_rate:.0f} URLs/s"
+    )
+    for name, seconds, database, archive, cpu in figures:
+        rate = args.n / seconds
+        print(
+            f"{name:>18}: {seconds:6.2f} s, {rate:5.0f} checks/s, {rate / linkinator_rate:.2f}x linkinator; "
+            f"per check {database / args.n:7.0f} B database, {archive / args.n:7.0f} B archive"
+        )
+        print(f"{'':>20}{cpu}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=5000, help="how many sources to check")
@@ -317,6 +470,7 @@ def main():
     parser.add_argument("--conn-max-age", type=int, default=600, help="DATABASE_CONN_MAX_AGE of the worker")
     parser.add_argument("--bare-concurrency", type=int, default=50)
     parser.add_argument("--timeout", type=float, default=600)
+    parser.add_argument("--mode", choices=["first", "recheck"], default="first")
     args = parser.parse_args()
     server, port = start_server()
     # A SIGTERM (``timeout``, say) unwinds normally, so the worker is stopped too.
@@ -330,6 +484,9 @@ def main():
     sources = create_sources(urls)
     log_path = Path(media_root) / "worker.log"
     worker = start_worker(queue, args.pool, args.concurrency, log_path, args.conn_max_age)
+    if args.mode == "recheck":
+        main_recheck(args, server, port, media_root, run_id, sources, worker)
+        return
     try:
         with CpuUse(worker.pid, server.pid) as checks_cpu:
             check_seconds = time_checks(sources, args.timeout, args.enqueue)

@@ -150,3 +150,14 @@ class LogAction(models.TextChoices):
     SOURCE_WITHDRAWN = "source_withdrawn", _("Source withdrawn")
     EVIDENCE_ADDED = "evidence_added", _("Evidence added")
     EVIDENCE_WITHDRAWN = "evidence_withdrawn", _("Evidence withdrawn")
+
+
+class EvidenceGrade(models.TextChoices):
+    """How well a claim is sourced, graded by the tracker from its sources
+    and evidence (``intelligence.grading``), beside the reviewer's verdict."""
+
+    SINGLE_SOURCE = "single_source", _("Single source")
+    CORROBORATED = "corroborated", _("Corroborated")
+    CONFIRMED = "confirmed", _("Confirmed by the party concerned")
+    CONTESTED = "contested", _("Contested")
+    DISCOUNTED = "discounted", _("Discounted")

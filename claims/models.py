@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from sources.models import Source, SourceCheck
 
@@ -24,6 +25,7 @@ from .choices import (
     CasualtyCategory,
     ClaimKind,
     ClaimStatus,
+    EvidenceGrade,
     Language,
     LogAction,
     PlacePrecision,
@@ -112,6 +114,16 @@ class Actor(NamedRow):
         on_delete=models.PROTECT,
         related_name="members",
         help_text=_("The party this actor speaks for, e.g. a ministry's government."),
+    )
+    outlets = models.ManyToManyField(
+        "sources.Outlet",
+        verbose_name=_("own outlets"),
+        blank=True,
+        related_name="parties",
+        help_text=_(
+            "Outlets that publish for this actor, e.g. a ministry's website or a state news agency: "
+            "what they carry shows what the actor says, never corroboration of it."
+        ),
     )
 
     class Meta:
@@ -541,3 +553,67 @@ class ClaimLogEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The claim log is append-only.")
+
+
+class ClaimGrade(models.Model):
+    """How well a claim is sourced, graded by the tracker
+    (``intelligence.grading``) whenever its sources, their checks, its
+    evidence or its claimant change, and kept beside the reviewer's verdict,
+    which it never sets. The reasons are stored as facts (counts and names)
+    and put into words when shown, in the reader's language."""
+
+    claim = models.OneToOneField(Claim, primary_key=True, on_delete=models.PROTECT, related_name="grade")
+    grade = models.CharField(_("evidence grade"), max_length=16, choices=EvidenceGrade.choices, db_index=True)
+    sources = models.PositiveIntegerField(_("sources still there"), default=0)
+    gone = models.PositiveIntegerField(_("sources gone"), default=0)
+    # Each independent report by the name it is shown with (its agency, else its outlet or page).
+    independent = models.JSONField(_("independent reports"), default=list)
+    # How many of them come from sources of reliability A to C.
+    credible = models.PositiveIntegerField(_("credible independent reports"), default=0)
+    interested = models.JSONField(_("interested parties"), default=list)
+    admitted_by = models.JSONField(_("admitted by"), default=list)
+    refuting = models.PositiveIntegerField(_("refuting evidence"), default=0)
+    contradicted_by = models.JSONField(_("contradicted by"), default=list)
+    computed_at = models.DateTimeField(_("graded at"))
+
+    class Meta:
+        verbose_name = _("evidence grade")
+        verbose_name_plural = _("evidence grades")
+
+    def __str__(self):
+        return f"{self.claim_id}: {self.grade}"
+
+    @property
+    def reasons(self) -> str:
+        """The grade's reasons in words: "3 sources, 2 independent: Reuters,
+        TASS; Azerbaijan MFA is an interested party"."""
+        parts = [
+            ngettext("%(count)d source", "%(count)d sources", self.sources) % {"count": self.sources}
+            + (
+                ", "
+                + ngettext(
+                    "%(count)d independent: %(names)s", "%(count)d independent: %(names)s", len(self.independent)
+                )
+                % {"count": len(self.independent), "names": ", ".join(self.independent)}
+                if self.independent
+                else ""
+            )
+        ]
+        if self.gone:
+            parts.append(ngettext("%(count)d gone", "%(count)d gone", self.gone) % {"count": self.gone})
+        if self.interested:
+            names = ", ".join(self.interested)
+            parts.append(
+                ngettext("%(names)s is an interested party", "%(names)s are interested parties", len(self.interested))
+                % {"names": names}
+            )
+        if self.admitted_by:
+            parts.append(_("admitted by %(names)s") % {"names": ", ".join(self.admitted_by)})
+        if self.refuting:
+            parts.append(
+                ngettext("%(count)d piece of refuting evidence", "%(count)d pieces of refuting evidence", self.refuting)
+                % {"count": self.refuting}
+            )
+        if self.contradicted_by:
+            parts.append(_("contradicted by %(names)s") % {"names": ", ".join(self.contradicted_by)})
+        return "; ".join(parts)

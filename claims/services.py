@@ -26,6 +26,7 @@ from .exceptions import StaleVersion
 from .lookups import get_or_create_actor, get_or_create_event, get_or_create_place
 from .models import NOTE_MAX_LENGTH, CasualtyFigure, Claim, ClaimLogEntry, ClaimSource, Event, Evidence, TroopPresence
 from .permissions import Action, require
+from .signals import claim_changed
 from .uploads import evidence_content_type
 
 EDITABLE_FIELDS = (
@@ -64,6 +65,11 @@ def _loggable(value):
 
 def _log(claim: Claim, user, action: str, **extra) -> ClaimLogEntry:
     return ClaimLogEntry.objects.create(claim=claim, actor=user, action=action, claim_version=claim.version, **extra)
+
+
+def _changed(claim: Claim) -> None:
+    """Tell the apps above (``claims.signals``) that what ``claim`` rests on changed."""
+    claim_changed.send(sender=Claim, claim_ids=[claim.pk])
 
 
 def _found_or_created(key: str, lookup, *args):
@@ -124,6 +130,7 @@ def submit_claim(user, *, fields: dict, figures=(), presences=(), sources=()) ->
     _log(claim, user, LogAction.CREATED)
     for link in sources:
         link_source(claim, user, link)
+    _changed(claim)
     return claim
 
 
@@ -167,6 +174,7 @@ def edit_claim(claim: Claim, user, *, expected_version: int, fields: dict, figur
     locked.version += 1
     locked.save()
     _log(locked, user, LogAction.EDITED, changes=changes)
+    _changed(locked)
     return locked
 
 
@@ -192,6 +200,7 @@ def link_source(claim: Claim, user, link: SourceLinkData) -> ClaimSource:
     claim_source.save()
     _log(claim, user, LogAction.SOURCE_LINKED, changes={"source": source.url, "role": link.role})
     request_check(source)
+    _changed(claim)
     return claim_source
 
 
@@ -207,6 +216,7 @@ def withdraw_source_link(link: ClaimSource, user, *, reason: str) -> ClaimSource
     locked.withdrawn_at = timezone.now()
     locked.save(update_fields=["withdrawn_at"])
     _log(locked.claim, user, LogAction.SOURCE_WITHDRAWN, rationale=reason, changes={"source": locked.source.url})
+    _changed(locked.claim)
     return locked
 
 
@@ -232,6 +242,7 @@ def add_evidence(
     evidence.full_clean(exclude=["claim", "author"])
     evidence.save()
     _log(claim, user, LogAction.EVIDENCE_ADDED, changes={"evidence": evidence.pk, "stance": stance})
+    _changed(claim)
     return evidence
 
 
@@ -253,6 +264,7 @@ def withdraw_evidence(evidence: Evidence, user, *, reason: str = "") -> Evidence
         rationale=reason,
         changes={"evidence": evidence.pk},
     )
+    _changed(evidence.claim)
     return evidence
 
 

@@ -3,16 +3,13 @@ shape (see ``exceptions``), so that a client knows every status it may get.
 
 Which refusals an operation documents follows from what it takes: every
 operation needs a signed-in caller (401), may be refused (403) and throttled
-(429); one that names an object by id or pages with a cursor may answer 404;
-one that takes a body or filters may answer 400.
+(429), and answers 400 to a NUL character in its address, query, cookies or
+headers (``tracker/nul_characters.py``), besides what its body or filters may
+hold; one that names an object by id or pages with a cursor may answer 404.
 """
 
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import serializers
-
-# Query parameters that never make a request invalid: a bad page size or
-# ordering falls back to the default, a bad cursor is a 404.
-PAGING_PARAMETERS = frozenset({"cursor", "page_size", "ordering"})
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -48,9 +45,7 @@ class TrackerAutoSchema(AutoSchema):
     def _refusal_codes(operation) -> list[str]:
         parameters = operation.get("parameters", [])
         query = {p["name"] for p in parameters if p["in"] == "query"}
-        codes = ["401", "403", "429"]
+        codes = ["400", "401", "403", "429"]
         if any(p["in"] == "path" for p in parameters) or "cursor" in query:
             codes.append("404")
-        if "requestBody" in operation or query - PAGING_PARAMETERS:
-            codes.append("400")
-        return sorted(codes)
+        return codes

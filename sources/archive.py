@@ -131,7 +131,7 @@ def original_response(archive_name: str) -> Original | None:
     found = None
     try:
         with default_storage.open(archive_name, "rb") as file:
-            for record in ArchiveIterator(file):
+            for record in ArchiveIterator(file, no_record_parse=True):  # the WARC headers are enough
                 headers = record.rec_headers
                 if record.rec_type == "response" and headers.get_header("WARC-Payload-Digest"):
                     found = Original(

@@ -36,6 +36,7 @@ from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
+from . import blobs
 from .archive import archive
 from .bulk import update_fields
 from .choices import CheckOutcome, SourceHealth
@@ -248,6 +249,8 @@ def _finish(checks: list[SourceCheck]) -> None:
     """Write the checks and their sources' new state, and tell the
     ``checks_finished`` receivers (the claims' quote matching), in one
     transaction."""
+    # The archives are on disk before any committed row names them.
+    blobs.make_durable(check.warc.name for check in checks)
     with transaction.atomic():
         sources = _locked_sources([check.source_id for check in checks])
         previous_good = _last_good_checks(sources.values())

@@ -317,9 +317,9 @@ def test_archives_are_named_by_their_content(linked_claim, loopback_server, allo
     assert check.warc_sha256 == digest
 
 
-def _store_with_a_disk_that_never_syncs(data):
-    """In a process of its own: store ``data``, hanging where the disk would confirm the write."""
-    os.fsync = lambda descriptor: time.sleep(600)
+def _store_with_a_filesystem_that_hangs_before_renaming(data):
+    """In a process of its own: store ``data``, hanging once it is written, before its rename."""
+    os.replace = lambda source, destination: time.sleep(600)
     blobs.store(data, "blobs-under-test", ".bin")
 
 
@@ -327,7 +327,9 @@ def test_a_writer_killed_mid_write_leaves_no_partial_file_under_the_name(setting
     data = os.urandom(4 * 1024 * 1024)
     digest = hashlib.sha256(data).hexdigest()
     folder = settings.MEDIA_ROOT / "blobs-under-test" / digest[:2]
-    writer = multiprocessing.get_context("fork").Process(target=_store_with_a_disk_that_never_syncs, args=(data,))
+    writer = multiprocessing.get_context("fork").Process(
+        target=_store_with_a_filesystem_that_hangs_before_renaming, args=(data,)
+    )
     writer.start()
     deadline = time.monotonic() + 30
     while not any(path.stat().st_size == len(data) for path in folder.glob(".partial-*")):
@@ -341,3 +343,13 @@ def test_a_writer_killed_mid_write_leaves_no_partial_file_under_the_name(setting
     name, stored_digest = blobs.store(data, "blobs-under-test", ".bin")
     assert (settings.MEDIA_ROOT / name).read_bytes() == data
     assert stored_digest == digest
+
+
+def test_a_short_file_under_a_name_is_written_again(settings):
+    data = b"WARC/1.0 and the rest of the archive"
+    name, _digest = blobs.store(data, "blobs-under-test", ".bin")
+    path = settings.MEDIA_ROOT / name
+    path.write_bytes(data[:7])  # what a power cut before the disk had it could leave
+
+    assert blobs.store(data, "blobs-under-test", ".bin")[0] == name
+    assert path.read_bytes() == data

@@ -8,6 +8,7 @@ claims, and the sources pages need only membership (``is_member``).
 
 from collections.abc import Iterable
 
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -56,3 +57,15 @@ def is_member(user) -> bool:
     """Whether ``user`` holds any role of the tracker: who may see anything
     beyond published claims."""
     return bool(roles_of(user))
+
+
+def member_accounts():
+    """The active accounts that hold a role of the tracker, by username: whom
+    a claim can be assigned to."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(models.Q(groups__name__in=Role.values) | models.Q(is_superuser=True))
+        .distinct()
+        .order_by("username")
+    )

@@ -150,6 +150,7 @@ class LogAction(models.TextChoices):
     SOURCE_WITHDRAWN = "source_withdrawn", _("Source withdrawn")
     EVIDENCE_ADDED = "evidence_added", _("Evidence added")
     EVIDENCE_WITHDRAWN = "evidence_withdrawn", _("Evidence withdrawn")
+    ASSIGNED = "assigned", _("Assignment changed")
 
 
 class EvidenceGrade(models.TextChoices):

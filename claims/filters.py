@@ -8,6 +8,7 @@ import django_filters
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import member_accounts
 from sources.choices import SourceHealth
 from sources.models import Outlet
 
@@ -26,6 +27,9 @@ class ClaimFilterSet(django_filters.FilterSet):
     outlet = django_filters.ModelChoiceFilter(label=_("Outlet"), queryset=Outlet.objects.all(), method="filter_outlet")
     source_health = django_filters.ChoiceFilter(
         label=_("Source health"), choices=SourceHealth.choices, method="filter_source_health"
+    )
+    assignee = django_filters.ModelChoiceFilter(
+        label=_("Assigned to"), queryset=member_accounts(), null_label=_("Nobody")
     )
     date_from = django_filters.DateFilter(label=_("From date"), field_name="occurred_on", lookup_expr="gte")
     date_to = django_filters.DateFilter(label=_("To date"), field_name="occurred_on", lookup_expr="lte")

@@ -4,6 +4,7 @@ to ``claims.services``; they never write rows themselves."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import member_accounts
 from sources.normalize import MAX_URL_LENGTH
 
 from .choices import Presence, SourceRole, Stance
@@ -200,3 +201,13 @@ class TransitionForm(forms.Form):
     rationale = forms.CharField(
         label=_("Rationale"), required=False, max_length=NOTE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class AssignForm(forms.Form):
+    """Whom a claim is assigned to: ``take`` for oneself, or an account
+    (editors), or nobody."""
+
+    assignee = forms.ModelChoiceField(
+        label=_("Assign to"), queryset=member_accounts(), required=False, empty_label=_("Nobody")
+    )
+    take = forms.BooleanField(required=False, widget=forms.HiddenInput)

@@ -220,7 +220,7 @@ class ClaimQuerySet(models.QuerySet):
 
     def for_list(self):
         """What a list of claims shows, fetched in a constant number of queries."""
-        return self.select_related("claimant", "event", "submitter", "place").prefetch_related(
+        return self.select_related("claimant", "event", "submitter", "assignee", "place").prefetch_related(
             "casualty_figures", "source_links__source__outlet"
         )
 
@@ -270,6 +270,17 @@ class Claim(Undeletable):
         verbose_name=_("submitter"),
         on_delete=models.PROTECT,
         related_name="submitted_claims",
+    )
+    # The member who has taken the claim's review in hand; changed only by
+    # ``services.assign_claim``, which logs it.
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned to"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="assigned_claims",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -14,7 +14,7 @@ from accounts.decorators import MEMBERS_ONLY
 from accounts.roles import Role, is_member, roles_of
 
 from .choices import ClaimStatus
-from .workflow import allowed_transitions
+from .workflow import allowed_transitions, publishes_verdicts
 
 
 class Action(StrEnum):
@@ -32,6 +32,9 @@ class Action(StrEnum):
     CHANGE_EVENT_SLUG = "change_event_slug"
     MANAGE_REFERENCE_DATA = "manage_reference_data"  # parties, places, outlets, a source's details
     IMPORT_CLAIMS = "import_claims"
+    TAKE_CLAIM = "take_claim"  # assign an open claim to oneself, or let it go
+    ASSIGN_CLAIM = "assign_claim"  # assign an open claim to anyone
+    PUBLISH_VERDICTS = "publish_verdicts"  # on claims others wrote, in general
 
 
 _MESSAGES = {
@@ -49,6 +52,9 @@ _MESSAGES = {
     Action.CHANGE_EVENT_SLUG: _("Only editors may change an event's address: links to it would break."),
     Action.MANAGE_REFERENCE_DATA: _("Only admins may edit parties, places, outlets and the details of sources."),
     Action.IMPORT_CLAIMS: _("Only editors and admins may import claims in bulk."),
+    Action.TAKE_CLAIM: _("Only reviewers, editors and admins may take a claim in hand, and only while it is open."),
+    Action.PUBLISH_VERDICTS: _("Only editors may publish verdicts."),
+    Action.ASSIGN_CLAIM: _("Only editors may assign a claim to someone else, and only while it is open."),
 }
 
 
@@ -104,6 +110,13 @@ def can(user, action: Action, obj=None) -> bool:
         )
     if action == Action.WITHDRAW_EVIDENCE:
         return member and obj.withdrawn_at is None and (Role.EDITOR in roles or obj.author_id == user.pk)
+    if action == Action.TAKE_CLAIM:
+        return member and obj.status in ClaimStatus.open()
+    if action == Action.ASSIGN_CLAIM:
+        # Handing work to someone else is the desk's call, an editor's.
+        return Role.EDITOR in roles and obj.status in ClaimStatus.open()
+    if action == Action.PUBLISH_VERDICTS:
+        return publishes_verdicts(user)
     if action == Action.CHANGE_STATUS:
         return bool(allowed_transitions(obj, user))
     raise ValueError(f"Unknown action {action!r}")

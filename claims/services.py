@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import is_member
 from sources.services import get_or_create_source, outlet_for_domain, request_check
 
 from .choices import LogAction, SourceRole
@@ -266,6 +267,30 @@ def withdraw_evidence(evidence: Evidence, user, *, reason: str = "") -> Evidence
     )
     _changed(evidence.claim)
     return evidence
+
+
+@transaction.atomic
+def assign_claim(claim: Claim, user, assignee) -> Claim:
+    """Make ``assignee`` (a member, or ``None`` for nobody) the one who has
+    ``claim``'s review in hand, on behalf of ``user``, and log it.
+
+    Anyone may take an open claim or let go of it (``TAKE_CLAIM``); handing
+    it to someone else, or taking it from them, is an editor's
+    (``ASSIGN_CLAIM``). The claim's version does not change: who works on a
+    claim is not what it says, and an edit under way stays valid.
+    """
+    locked = Claim.objects.select_for_update(of=("self",)).select_related("assignee").get(pk=claim.pk)
+    only_self = assignee in (None, user) and locked.assignee_id in (None, user.pk)
+    require(user, Action.TAKE_CLAIM if only_self else Action.ASSIGN_CLAIM, locked)
+    if assignee is not None and not is_member(assignee):
+        raise ValidationError({"assignee": _("A claim can only be assigned to a reviewer, editor or admin.")})
+    if locked.assignee_id == (assignee.pk if assignee else None):
+        return locked
+    changes = {"assignee": [_loggable(locked.assignee), _loggable(assignee)]}
+    locked.assignee = assignee
+    locked.save(update_fields=["assignee", "updated_at"])
+    _log(locked, user, LogAction.ASSIGNED, changes=changes)
+    return locked
 
 
 def update_event(event: Event, user, fields: dict) -> Event:

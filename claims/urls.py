@@ -24,6 +24,7 @@ urlpatterns = [
     path("claims/<int:pk>/evidence/", views.evidence_add, name="evidence_add"),
     path("claims/<int:pk>/evidence/<int:evidence_pk>/file/", views.evidence_file, name="evidence_file"),
     path("claims/<int:pk>/evidence/<int:evidence_pk>/withdraw/", views.evidence_withdraw, name="evidence_withdraw"),
+    path("claims/<int:pk>/assign/", views.claim_assign, name="claim_assign"),
     path("claims/<int:pk>/status/", views.claim_transition, name="claim_transition"),
     path("events/", views.event_list, name="event_list"),
     path("events/<str:slug>/", views.event_detail, name="event_detail"),

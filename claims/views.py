@@ -14,16 +14,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import member_required
-from sources.choices import SourceHealth
-from sources.models import Source
 from sources.services import request_check
 
-from . import services
-from .choices import ClaimKind, ClaimStatus
+from . import queues, services
 from .downloads import evidence_download
 from .exceptions import StaleVersion, TransitionRefused
 from .filters import ClaimFilterSet
 from .forms import (
+    AssignForm,
     CasualtyFigureFormSet,
     ClaimEditForm,
     ClaimForm,
@@ -44,21 +42,22 @@ PAGE_SIZES = (25, 50, 100)
 
 
 def _claim_for_page(pk):
-    return get_object_or_404(Claim.objects.select_related("claimant", "event", "place", "submitter"), pk=pk)
+    return get_object_or_404(Claim.objects.select_related("claimant", "event", "place", "submitter", "assignee"), pk=pk)
 
 
 @member_required
 def dashboard(request):
-    by_status = dict(Claim.objects.values_list("status").annotate(n=Count("pk")).order_by())
-    by_kind = dict(Claim.objects.values_list("kind").annotate(n=Count("pk")).order_by())
+    """A work queue: what needs this user now, each item a link to where they act."""
+    user = request.user
     context = {
-        "by_status": [(value, label, by_status.get(value, 0)) for value, label in ClaimStatus.choices],
-        "by_kind": [(value, label, by_kind.get(value, 0)) for value, label in ClaimKind.choices],
-        "activity": ClaimLogEntry.objects.select_related("claim", "actor").order_by("-created_at", "-id")[:15],
-        "troubled_sources": Source.objects.with_outlets()
-        .filter(health__in=[SourceHealth.FAILED, SourceHealth.CHANGED, SourceHealth.GONE])
-        .order_by("-latest_check__finished_at")[:15],
-        "may_import": can(request.user, Action.IMPORT_CLAIMS),
+        "published_troubled": queues.published_claims_with_troubled_sources(),
+        "my_claims": queues.my_claims(user),
+        "awaiting_verdict": queues.awaiting_my_verdict(user),
+        "may_publish": can(user, Action.PUBLISH_VERDICTS),
+        "unassigned": queues.unassigned_claims(user),
+        "not_matching": queues.links_not_matching(),
+        "activity": queues.activity_on_what_i_touched(user),
+        "may_import": can(user, Action.IMPORT_CLAIMS),
     }
     return render(request, "claims/dashboard.html", context)
 
@@ -159,6 +158,10 @@ def _detail_context(request, claim, *, evidence_form=None, transition_errors=Non
         "transition_errors": transition_errors or {},
         "evidence_form": evidence_form or EvidenceForm(),
         "may_edit": can(user, Action.EDIT_CLAIM, claim),
+        "may_take": can(user, Action.TAKE_CLAIM, claim) and claim.assignee_id != user.pk,
+        "may_assign": can(user, Action.ASSIGN_CLAIM, claim),
+        "may_release": claim.assignee_id == user.pk and can(user, Action.TAKE_CLAIM, claim),
+        "assign_form": AssignForm(initial={"assignee": claim.assignee_id}),
         "may_add_evidence": can(user, Action.ADD_EVIDENCE, claim),
         "may_request_check": can(user, Action.REQUEST_CHECK, claim),
     }
@@ -286,6 +289,28 @@ def claim_transition(request, pk):
             request, "claims/claim_detail.html", context, status=409 if isinstance(refused, StaleVersion) else 400
         )
     messages.success(request, _("Status changed."))
+    return redirect(claim)
+
+
+@member_required
+@require_POST
+def claim_assign(request, pk):
+    """Assign the claim: to oneself ("take"), to a member, or to nobody."""
+    claim = _claim_for_page(pk)
+    form = AssignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("assignee", [])))
+        return redirect(claim)
+    assignee = request.user if form.cleaned_data["take"] else form.cleaned_data["assignee"]
+    try:
+        services.assign_claim(claim, request.user, assignee)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(claim)
+    if assignee is None:
+        messages.success(request, _("The claim is no longer assigned."))
+    else:
+        messages.success(request, _("Claim assigned to %(name)s.") % {"name": assignee})
     return redirect(claim)
 
 

@@ -8,7 +8,7 @@ the API and the admin call it and never re-check the rules themselves.
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -137,9 +137,10 @@ SUBSTANCE = frozenset(
 )
 
 
-def changed_substance(claim: Claim, user) -> bool:
-    """Whether ``user`` changed what ``claim`` says (its substance or its
-    sources) since its last verdict was published, or since it was submitted.
+def _substance_changed_by(user) -> Exists:
+    """Whether ``user`` changed what the claim of the outer query (``pk``)
+    says, its substance or its sources, since its last verdict was published,
+    or since it was submitted.
 
     Counting from the last verdict rather than from the start of the review
     closes a way round the two-person rule: rewriting a waiting claim and then
@@ -148,18 +149,40 @@ def changed_substance(claim: Claim, user) -> bool:
     """
     last_verdict = (
         ClaimLogEntry.objects.filter(
-            claim_id=claim.pk, action=LogAction.STATUS_CHANGED, to_status__in=ClaimStatus.verdicts()
+            claim_id=OuterRef(OuterRef("pk")), action=LogAction.STATUS_CHANGED, to_status__in=ClaimStatus.verdicts()
         )
         .order_by("-id")
         .values("id")[:1]
     )
-    return (
-        ClaimLogEntry.objects.filter(claim_id=claim.pk, actor_id=user.pk, id__gt=Coalesce(Subquery(last_verdict), 0))
-        .filter(
+    return Exists(
+        ClaimLogEntry.objects.filter(
+            claim_id=OuterRef("pk"), actor_id=user.pk, id__gt=Coalesce(Subquery(last_verdict), 0)
+        ).filter(
             Q(action__in=[LogAction.SOURCE_LINKED, LogAction.SOURCE_WITHDRAWN])
             | Q(action=LogAction.EDITED, changes__has_any_keys=list(SUBSTANCE))
         )
-        .exists()
+    )
+
+
+def changed_substance(claim: Claim, user) -> bool:
+    """Whether ``user`` changed what ``claim`` says since its last verdict
+    (see ``_substance_changed_by``)."""
+    return Claim.objects.filter(pk=claim.pk).filter(_substance_changed_by(user)).exists()
+
+
+def publishes_verdicts(user) -> bool:
+    """Whether ``user``'s role may publish verdicts (on claims others wrote)."""
+    return any(roles_of(user) & rule.roles for rule in TRANSITIONS if rule.target in ClaimStatus.verdicts())
+
+
+def awaiting_verdict_from(user, claims):
+    """The claims of ``claims`` in review whose verdict ``user`` may publish:
+    the two-person rule of ``refusal`` as a filter, so that a queue of them
+    costs one query however long it is."""
+    if not publishes_verdicts(user):
+        return claims.none()
+    return (
+        claims.filter(status=ClaimStatus.IN_REVIEW).exclude(submitter_id=user.pk).exclude(_substance_changed_by(user))
     )
 
 

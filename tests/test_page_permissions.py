@@ -159,6 +159,15 @@ TABLE = [
         lambda w, u: {"target": ClaimStatus.IN_REVIEW, "version": w.claim.version},
         members(302),
     ),
+    ("claim_assign", _claim_url("claim_assign"), "get", None, members(405)),
+    ("claim_assign to me", _claim_url("claim_assign"), "post", lambda w, u: {"take": "on"}, members(302)),
+    (
+        "claim_assign to another",
+        _claim_url("claim_assign"),
+        "post",
+        lambda w, u: {"assignee": w.claim.submitter_id},
+        editors(302),
+    ),
     ("event_list", lambda w: reverse("claims:event_list"), "get", None, members(200)),
     ("source_detail", lambda w: w.link.source.get_absolute_url(), "get", None, members(200)),
     # The world's check is still running: it archived nothing and has no changes to show, so members get

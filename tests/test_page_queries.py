@@ -8,10 +8,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from claims.choices import Presence
+from claims.choices import ClaimStatus, Presence, QuoteMatch
 from claims.lookups import get_or_create_actor, get_or_create_place
-from claims.models import Event
-from claims.services import SourceLinkData
+from claims.models import Claim, ClaimSource, Event
+from claims.services import SourceLinkData, assign_claim
+from claims.workflow import change_status
 from sources.choices import SourceHealth
 from sources.models import Source
 from tests.pages import fast_password_hashing  # noqa: F401  (autouse fixture)
@@ -75,6 +76,48 @@ def test_page_queries_do_not_grow_with_the_claims(client, reviewer, add_claims, 
     with_ten = _queries(client, url(event))
     add_claims(90)
     assert _queries(client, url(event)) == with_ten
+
+
+def _fill_every_queue(reviewer, editor, other_reviewer):
+    """Put claims in every queue of the dashboard: assigned to the reviewer,
+    in review for the editor, published with a changed source, with a quote
+    not found, and with others' activity on the reviewer's claims."""
+    claims = list(Claim.objects.filter(status=ClaimStatus.UNVERIFIED).order_by("id"))
+    for number, claim in enumerate(claims):
+        if number % 4 == 0:
+            assign_claim(claim, reviewer, reviewer)
+        elif number % 4 == 1:
+            claim = change_status(claim, other_reviewer, ClaimStatus.IN_REVIEW, expected_version=claim.version)
+        elif number % 4 == 2:
+            claim = change_status(claim, other_reviewer, ClaimStatus.IN_REVIEW, expected_version=claim.version)
+            change_status(claim, editor, ClaimStatus.SUPPORTED, rationale="Checked.", expected_version=claim.version)
+    ClaimSource.objects.filter(role="repetition").update(quote_match=QuoteMatch.NOT_FOUND)
+    Source.objects.update(health=SourceHealth.CHANGED)
+
+
+@pytest.mark.parametrize("role", ["reviewer", "editor"])
+def test_the_dashboard_costs_the_same_with_every_queue_full(client, reviewer, editor, other_reviewer, add_claims, role):
+    user = {"reviewer": reviewer, "editor": editor}[role]
+    client.force_login(user)
+    add_claims(8)
+    _fill_every_queue(reviewer, editor, other_reviewer)
+    with_few = _queries(client, reverse("claims:dashboard"))
+    add_claims(80)
+    _fill_every_queue(reviewer, editor, other_reviewer)
+    assert _queries(client, reverse("claims:dashboard")) == with_few
+
+
+def test_the_list_filtered_by_assignee_costs_the_same(client, reviewer, add_claims):
+    client.force_login(reviewer)
+    url = f"{reverse('claims:claim_list')}?per_page=100&assignee={reviewer.pk}"
+    add_claims(10)
+    for claim in Claim.objects.all():
+        assign_claim(claim, reviewer, reviewer)
+    with_ten = _queries(client, url)
+    add_claims(90)
+    for claim in Claim.objects.filter(assignee__isnull=True):
+        assign_claim(claim, reviewer, reviewer)
+    assert _queries(client, url) == with_ten
 
 
 @pytest.mark.parametrize(

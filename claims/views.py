@@ -36,7 +36,7 @@ from .forms import (
 from .models import CasualtyFigure, Claim, ClaimLogEntry, ClaimSource, Event, Evidence, TroopPresence
 from .permissions import Action, can, require
 from .similar import similar_claims
-from .workflow import allowed_transitions, change_status, find_transition
+from .workflow import allowed_transitions, change_status, next_steps
 
 PAGE_SIZES = (25, 50, 100)
 
@@ -129,7 +129,16 @@ def _submit(user, forms) -> Claim:
     )
 
 
-def _detail_context(request, claim, *, evidence_form=None, transition_errors=None, withdraw_source_errors=None):
+def _detail_context(
+    request,
+    claim,
+    *,
+    evidence_form=None,
+    transition_error="",
+    chosen_target="",
+    typed_rationale="",
+    withdraw_source_errors=None,
+):
     links = list(
         ClaimSource.objects.filter(claim=claim, withdrawn_at__isnull=True)
         # ``claim`` for the withdrawal's permission, which reads its status.
@@ -137,6 +146,7 @@ def _detail_context(request, claim, *, evidence_form=None, transition_errors=Non
         .order_by("added_at", "id")
     )
     user = request.user
+    allowed = allowed_transitions(claim, user)
     withdraw_source_errors = withdraw_source_errors or {}
     return {
         "claim": claim,
@@ -151,11 +161,14 @@ def _detail_context(request, claim, *, evidence_form=None, transition_errors=Non
             for item in Evidence.objects.filter(claim=claim).select_related("source", "author")
         ],
         "log": ClaimLogEntry.objects.filter(claim=claim).select_related("actor"),
-        "transitions": [
-            (rule, TransitionForm(initial={"target": rule.target, "version": claim.version}))
-            for rule in allowed_transitions(claim, user)
-        ],
-        "transition_errors": transition_errors or {},
+        "next_steps": next_steps(claim, user),
+        # Moves without a rationale are buttons; those that need one are a
+        # single form, the move (a verdict among them) a choice in it.
+        "quick_moves": [rule for rule in allowed if not rule.needs_rationale],
+        "reasoned_moves": [rule for rule in allowed if rule.needs_rationale],
+        "transition_error": transition_error,
+        "chosen_target": chosen_target,
+        "typed_rationale": typed_rationale,
         "evidence_form": evidence_form or EvidenceForm(),
         "may_edit": can(user, Action.EDIT_CLAIM, claim),
         "may_take": can(user, Action.TAKE_CLAIM, claim) and claim.assignee_id != user.pk,
@@ -271,7 +284,15 @@ def claim_transition(request, pk):
     claim = _claim_for_page(pk)
     form = TransitionForm(request.POST)
     if not form.is_valid():
-        return HttpResponse(status=400)
+        if "target" not in form.errors:
+            return HttpResponse(status=400)
+        context = _detail_context(
+            request,
+            claim,
+            transition_error=_("Choose a decision."),
+            typed_rationale=form.cleaned_data.get("rationale", ""),
+        )
+        return render(request, "claims/claim_detail.html", context, status=400)
     target = form.cleaned_data["target"]
     try:
         change_status(
@@ -282,8 +303,13 @@ def claim_transition(request, pk):
             expected_version=form.cleaned_data["version"],
         )
     except (TransitionRefused, StaleVersion) as refused:
-        rule = find_transition(claim.status, target)
-        context = _detail_context(request, claim, transition_errors={rule.name if rule else "": str(refused)})
+        context = _detail_context(
+            request,
+            claim,
+            transition_error=str(refused),
+            chosen_target=target,
+            typed_rationale=form.cleaned_data["rationale"],
+        )
         messages.error(request, str(refused))
         return render(
             request, "claims/claim_detail.html", context, status=409 if isinstance(refused, StaleVersion) else 400

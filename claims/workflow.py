@@ -38,6 +38,11 @@ class Transition:
     not_by_author: bool = False
     # The claim's submitter may make this move whatever their role.
     submitter_may: bool = False
+    # What the move does, for the claim page's "what happens next": said of
+    # someone else ("publishes the verdict") and to the reader ("publish the
+    # verdict"). Moves that do the same thing (the four verdicts) share it.
+    does: str = ""
+    do: str = ""
 
 
 _VERDICT_LABELS = {
@@ -61,6 +66,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         sources=frozenset({ClaimStatus.UNVERIFIED}),
         target=ClaimStatus.IN_REVIEW,
         roles=_EVERYONE,
+        does=_("starts the review"),
+        do=_("start the review"),
     ),
     *(
         Transition(
@@ -71,6 +78,8 @@ TRANSITIONS: tuple[Transition, ...] = (
             roles=_EDITORS,
             needs_rationale=True,
             not_by_author=True,
+            does=_("publishes the verdict"),
+            do=_("publish the verdict"),
         )
         for verdict, label in _VERDICT_LABELS.items()
     ),
@@ -86,6 +95,8 @@ TRANSITIONS: tuple[Transition, ...] = (
             roles=_EDITORS,
             needs_rationale=True,
             not_by_author=True,
+            does=_("replaces the verdict with another"),
+            do=_("replace the verdict with another"),
         )
         for verdict, label in _SUPERSEDE_LABELS.items()
     ),
@@ -96,6 +107,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         target=ClaimStatus.IN_REVIEW,
         roles=_EDITORS,
         needs_rationale=True,
+        does=_("reopens the review"),
+        do=_("reopen the review"),
     ),
     Transition(
         name="withdraw",
@@ -105,6 +118,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         roles=_EDITORS,
         needs_rationale=True,
         submitter_may=True,
+        does=_("withdraws the claim"),
+        do=_("withdraw the claim"),
     ),
     Transition(
         name="restore",
@@ -113,6 +128,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         target=ClaimStatus.UNVERIFIED,
         roles=_EDITORS,
         needs_rationale=True,
+        does=_("restores the claim"),
+        do=_("restore the claim"),
     ),
 )
 
@@ -216,6 +233,50 @@ def refusal(claim: Claim, user, rule: Transition | None, rationale: str = "") ->
             code="two_person",
         )
     return None
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """One thing that can happen next to a claim, and who can do it, as the
+    claim page says it: ``sentence`` in the page's language; ``yours`` when
+    the reader may do it."""
+
+    sentence: str
+    yours: bool
+
+
+def _who(rule: Transition, excluded_you: bool) -> str:
+    """Who may make ``rule``, read from the table, in words."""
+    if rule.not_by_author:
+        if excluded_you:
+            return _("An editor other than you")
+        return _("An editor other than its submitter")
+    if rule.submitter_may:
+        return _("An editor or the claim's submitter")
+    if Role.REVIEWER in rule.roles:
+        return _("Any reviewer or editor")
+    return _("An editor")
+
+
+def next_steps(claim: Claim, user) -> list[NextStep]:
+    """What can happen next to ``claim`` and who can do it, from the
+    ``TRANSITIONS`` table and ``refusal``, one step per kind of move (the
+    four verdicts are one step)."""
+    steps = {}
+    for rule in TRANSITIONS:
+        if claim.status not in rule.sources:
+            continue
+        refused = refusal(claim, user, rule)
+        step = steps.get(rule.does)
+        if step is not None and step.yours:
+            continue
+        if refused is None:
+            steps[rule.does] = NextStep(_("You can %(do)s.") % {"do": rule.do}, yours=True)
+        else:
+            excluded_you = rule.not_by_author and (claim.submitter_id == user.pk or changed_substance(claim, user))
+            who = _who(rule, excluded_you=excluded_you)
+            steps[rule.does] = NextStep(_("%(who)s %(does)s.") % {"who": who, "does": rule.does}, yours=False)
+    return list(steps.values())
 
 
 def allowed_transitions(claim: Claim, user) -> list[Transition]:

@@ -90,16 +90,17 @@ def test_a_claim_goes_from_submission_to_a_published_verdict(
     log_in(editor_page, editor)
     editor_page.goto(claim.get_absolute_url())
     editor_page.get_by_role("button", name="Start review").click()
-    verdict = editor_page.locator("form.transition", has_text="Publish verdict: refuted")
-    verdict.get_by_role("button").click()
-    assert (
-        "needs a rationale" in editor_page.locator("form.transition", has_text="Publish verdict: refuted").inner_text()
-    )
-    verdict = editor_page.locator("form.transition", has_text="Publish verdict: refuted")
-    verdict.get_by_label("Rationale").fill(
+    assert "You can publish the verdict." in editor_page.locator(".next-steps").inner_text()
+    decision = editor_page.locator("form.decision")
+    decision.get_by_label("Publish verdict: refuted").check()
+    decision.get_by_role("button", name="Record the decision").click()
+    decision = editor_page.locator("form.decision")
+    assert "needs a rationale" in editor_page.locator("#transition-error").inner_text()
+    assert decision.get_by_label("Publish verdict: refuted").is_checked(), "the choice is kept"
+    decision.get_by_label("Rationale").fill(
         "Officials and hospital records give lower figures; the toll is unconfirmed."
     )
-    verdict.get_by_role("button").click()
+    decision.get_by_role("button", name="Record the decision").click()
     assert editor_page.locator("[data-status]").get_attribute("data-status") == ClaimStatus.REFUTED
     screenshot(editor_page, "flow-4-verdict")
 

@@ -208,7 +208,7 @@ def test_evidence_refuses_a_disallowed_file_type(client, reviewer, claim):
     assert database_state() == before
 
 
-def test_verdict_without_rationale_is_refused_in_its_own_form(client, editor, claim, other_reviewer):
+def test_verdict_without_rationale_is_refused_in_the_decision_form(client, editor, claim, other_reviewer):
     claim = change_status(claim, other_reviewer, ClaimStatus.IN_REVIEW, expected_version=1)
     client.force_login(editor)
     before = database_state()
@@ -221,8 +221,8 @@ def test_verdict_without_rationale_is_refused_in_its_own_form(client, editor, cl
     assert response.status_code == 400
     page = Page(response)
     message = "Say why: “Publish verdict: supported” needs a rationale."
-    assert message in page.enclosing("rationale-publish_supported", "form").text()
-    assert message not in page.enclosing("rationale-publish_refuted", "form").text()
+    assert message in page.enclosing("rationale", "form").text()
+    assert page.by_id("transition-error").text() == message
     assert database_state() == before
 
 

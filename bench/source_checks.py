@@ -148,7 +148,7 @@ def ensure_database(url: str):
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def setup_django(database_url: str, media_root: str, queue: str):
+def setup_django(database_url: str, media_root: str, queue: str | None):
     os.environ["DATABASE_URL"] = database_url
     os.environ["DJANGO_SETTINGS_MODULE"] = "tracker.settings"
     os.environ["MEDIA_ROOT"] = media_root
@@ -163,12 +163,14 @@ def setup_django(database_url: str, media_root: str, queue: str):
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
 
-    from tracker.celery import app
-
     call_command("migrate", verbosity=0)
-    app.conf.task_default_queue = queue
+    if queue is not None:
+        # Every task to the benchmark's worker. The Celery app reads its CELERY_*
+        # settings from Django's; its router reads them at the first send.
+        settings.CELERY_TASK_ROUTES = ({"*": {"queue": queue}},)
 
 
 # --- the worker -----------------------------------------------------------------

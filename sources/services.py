@@ -5,6 +5,11 @@ for a check: it records the request on the source first, then publishes it
 once the transaction commits.
 If publishing fails (the broker is down), the request stays recorded and the
 sweep in ``sources.tasks`` sends it again, so no check is lost.
+
+A check someone waits for (one source: "check now", a new claim's sources)
+travels as ``CHECK_NOW_TASK``, others (re-checks, an import's sources, the
+sweep's) as ``CHECK_TASK``: the two go to separate queues (``CELERY_TASK_ROUTES``),
+so that a reviewer's check never waits behind the day's re-checks.
 """
 
 import logging
@@ -24,8 +29,10 @@ from .normalize import MAX_URL_LENGTH, normalize_url
 
 logger = logging.getLogger(__name__)
 
-# The name of the task that checks a batch of sources (``tasks.check_sources``).
+# The names of the task that checks a batch of sources (``tasks.check_sources``),
+# for checks nobody waits for and for those someone does.
 CHECK_TASK = "sources.check_sources"
+CHECK_NOW_TASK = "sources.check_sources_now"
 
 
 def get_or_create_source(url: str, *, user=None, **fields) -> tuple[Source, bool]:
@@ -54,16 +61,17 @@ def request_check(source: Source) -> bool:
     """Ask for ``source`` to be checked (see ``request_checks``); returns
     whether a new request was made."""
     requested_at = timezone.now()
-    if request_checks([source.pk], requested_at=requested_at):
+    if request_checks([source.pk], requested_at=requested_at, waited_for=True):
         source.check_requested_at = requested_at
         return True
     source.refresh_from_db(fields=["check_requested_at"])  # the request already waiting
     return False
 
 
-def request_checks(source_ids, *, requested_at=None) -> list[int]:
+def request_checks(source_ids, *, requested_at=None, waited_for=False) -> list[int]:
     """Ask for a check of each of these sources, published once the current
     transaction commits in the order given; returns the ids of the sources asked for.
+    ``waited_for``: someone is waiting for the result, so it goes to the quick queue.
 
     A request still waiting for its check, made within the sweep's grace
     period, is not doubled: the check it brings matches every link of the
@@ -89,7 +97,7 @@ def request_checks(source_ids, *, requested_at=None) -> list[int]:
         Source.objects.filter(pk__in=asked).update(check_requested_at=requested_at, check_waiting_since=requested_at)
     ids = [pk for pk in dict.fromkeys(source_ids) if pk in asked]  # sent in the order given
     if ids:
-        transaction.on_commit(lambda: _send([(pk, requested_at) for pk in ids]))
+        transaction.on_commit(lambda: _send([(pk, requested_at) for pk in ids], waited_for))
     return ids
 
 
@@ -102,8 +110,9 @@ def checks_sent_together():
     """Within this block, committed check requests are collected instead of
     sent one transaction at a time, and sent in batches when it ends: an
     import saves each claim in a transaction of its own, and its hundreds of
-    sources would otherwise travel a message each. Requests are recorded on
-    their sources all along, so a block that dies leaves them to the sweep."""
+    sources would otherwise travel a message each. Nobody waits for them one by
+    one, so they go as re-checks do. Requests are recorded on their sources
+    all along, so a block that dies leaves them to the sweep."""
     collected = []
     token = _collected_requests.set(collected)
     try:
@@ -113,15 +122,15 @@ def checks_sent_together():
         publish_checks(collected)
 
 
-def _send(requests) -> None:
+def _send(requests, waited_for: bool) -> None:
     collected = _collected_requests.get()
     if collected is None:
-        publish_checks(requests)
+        publish_checks(requests, waited_for=waited_for)
     else:
         collected.extend(requests)
 
 
-def publish_checks(requests: list[tuple[int, datetime]]) -> int:
+def publish_checks(requests: list[tuple[int, datetime]], *, waited_for: bool = False) -> int:
     """Send ``(source_id, requested_at)`` requests to the broker,
     ``SOURCE_CHECK_BATCH_SIZE`` to a message; returns how many were sent.
     When a message cannot be sent (the broker is down) the rest are not
@@ -136,7 +145,7 @@ def publish_checks(requests: list[tuple[int, datetime]]) -> int:
     for start in range(0, len(requests), size):
         batch = [[source_id, requested_at.isoformat()] for source_id, requested_at in requests[start : start + size]]
         try:
-            current_app.send_task(CHECK_TASK, args=[batch])
+            current_app.send_task(CHECK_NOW_TASK if waited_for else CHECK_TASK, args=[batch])
         except Exception:  # the broker being down must not fail the user's save
             logger.warning("Could not queue %d check(s); the sweep will retry.", len(requests) - sent, exc_info=True)
             break

@@ -6,13 +6,20 @@ from django.utils.dateparse import parse_datetime
 
 from .checking import run_checks
 from .scheduling import queue_due_checks, resend_lost_requests
-from .services import CHECK_TASK
+from .services import CHECK_NOW_TASK, CHECK_TASK
 
 
 @shared_task(name=CHECK_TASK)
 def check_sources(requests: list) -> None:
     """Check the sources of a batch of ``[source_id, requested_at]`` requests."""
     run_checks([(source_id, parse_datetime(requested_at)) for source_id, requested_at in requests])
+
+
+@shared_task(name=CHECK_NOW_TASK)
+def check_sources_now(requests: list) -> None:
+    """The same, for checks someone is waiting for: a task of its own, so that
+    it is routed to a queue of its own (``CELERY_TASK_ROUTES``)."""
+    check_sources(requests)
 
 
 @shared_task(name="sources.sweep_check_requests")

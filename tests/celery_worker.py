@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from django.db import connection
+from django.test import override_settings
 
 from tracker.celery import app
 
@@ -125,11 +126,9 @@ class CeleryWorkerProcess:
 
 
 @pytest.fixture
-def celery_worker_process(transactional_db, settings, tmp_path):
-    """A started worker on a queue of its own, with the test process
-    publishing to that queue; stopped after the test, its log printed
-    (pytest shows it when the test failed)."""
-    queue = f"e2e-{uuid.uuid4().hex}"
+def worker_environment(transactional_db, settings, tmp_path) -> dict:
+    """The environment of a test's workers: the test database, loopback
+    fetching, short time limits, a media folder of the test's own."""
     media_root = tmp_path / "media"
     env = {
         **os.environ,
@@ -146,18 +145,51 @@ def celery_worker_process(transactional_db, settings, tmp_path):
     settings.MEDIA_ROOT = media_root
     settings.FETCH_ALLOWED_NETWORKS = (ipaddress.ip_network("127.0.0.0/8"),)
     settings.CELERY_TASK_TIME_LIMIT = TASK_TIME_LIMIT
-    previous_queue = app.conf.task_default_queue
-    app.conf.task_default_queue = queue
+    return env
 
-    worker = CeleryWorkerProcess(queue, env, tmp_path / "celery-worker.log")
+
+@pytest.fixture
+def celery_worker_process(worker_environment, tmp_path):
+    """A started worker on a queue of its own, with the test process
+    publishing to that queue; stopped after the test, its log printed
+    (pytest shows it when the test failed)."""
+    queue = f"e2e-{uuid.uuid4().hex}"
+    worker = CeleryWorkerProcess(queue, worker_environment, tmp_path / "celery-worker.log")
     try:
-        worker.start()
-        yield worker
+        with every_task_sent_to(queue):
+            worker.start()
+            yield worker
     finally:
         worker.stop()
-        app.conf.task_default_queue = previous_queue
         _delete_queue(queue)
         print(f"--- Celery worker log ({worker.log_path}) ---\n{worker.log()}")
+
+
+@pytest.fixture
+def celery_workers(worker_environment, tmp_path):
+    """Start workers on the tracker's queues as routed (``CELERY_TASK_ROUTES``),
+    each renamed for this test: ``start(["checks-now"])`` starts a worker
+    serving that queue, ``start(all_queues)`` one serving all of them, as
+    ``bin/run``'s does. Stopped after the test, their logs printed."""
+    prefix = f"e2e-{uuid.uuid4().hex[:12]}-"
+    workers = []
+
+    def start(queues):
+        names = ",".join(prefix + queue for queue in queues)
+        worker = CeleryWorkerProcess(names, worker_environment, tmp_path / f"celery-worker-{len(workers)}.log")
+        workers.append(worker)
+        worker.start()
+        return worker
+
+    try:
+        with every_task_sent_to_queues_named(prefix):
+            yield start
+    finally:
+        for worker in workers:
+            worker.stop()
+            print(f"--- Celery worker log ({worker.log_path}) ---\n{worker.log()}")
+        for queue in app.conf.task_queues:
+            _delete_queue(prefix + queue.name)
 
 
 @pytest.fixture
@@ -165,7 +197,6 @@ def queued_messages():
     """Publish to a queue of the test's own; call the result to take the
     messages that reached it off the queue, as their argument lists."""
     queue = f"messages-{uuid.uuid4().hex}"
-    previous, app.conf.task_default_queue = app.conf.task_default_queue, queue
 
     def messages():
         taken = []
@@ -174,8 +205,8 @@ def queued_messages():
                 taken.append(message.decode()[0])  # Celery's message body: args, kwargs, options
         return taken
 
-    yield messages
-    app.conf.task_default_queue = previous
+    with every_task_sent_to(queue):
+        yield messages
     _delete_queue(queue)
 
 
@@ -186,7 +217,42 @@ def _drop_unconsumed_checks():
     in the tests' broker (``bin/test`` gives the tests a Redis database of their own)."""
     yield
     with app.connection_for_write() as conn:
-        conn.default_channel.queue_purge(app.conf.task_default_queue)
+        for queue in app.conf.task_queues:
+            conn.default_channel.queue_purge(queue.name)
+
+
+@contextlib.contextmanager
+def every_task_sent_to(queue: str):
+    """Within this block, this process sends every task to ``queue``, whatever
+    its route (``CELERY_TASK_ROUTES``)."""
+    with _routes(({"*": {"queue": queue}},)):
+        yield
+
+
+@contextlib.contextmanager
+def every_task_sent_to_queues_named(prefix: str):
+    """Within this block, this process sends every task to its queue as
+    routed (``CELERY_TASK_ROUTES``), with ``prefix`` before the queue's name."""
+    routed = {task: {**route, "queue": prefix + route["queue"]} for task, route in app.conf.task_routes.items()}
+    with _routes((routed, {"*": {"queue": prefix + app.conf.task_default_queue}})):
+        yield
+
+
+@contextlib.contextmanager
+def _routes(routes):
+    # The Celery app reads its CELERY_* settings from Django's, but its router
+    # reads the routes once and keeps them: make the next send build a new one.
+    try:
+        with override_settings(CELERY_TASK_ROUTES=routes):
+            _forget_router()
+            yield
+    finally:
+        _forget_router()
+
+
+def _forget_router():
+    app.amqp.flush_routes()
+    app.amqp.__dict__.pop("router", None)
 
 
 def use_broker(settings, url: str) -> None:

@@ -13,6 +13,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Exchange, Queue
 from limits import parse as _limits_parse
 
 from operations.logs import configure_structlog, logging_settings
@@ -221,9 +222,38 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # claim: the check request is in the database, and the sweep re-sends it.
     "socket_connect_timeout": 2,
     "socket_timeout": 5,
+    "queue_order_strategy": "sorted",
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
+# One queue per kind of work, so that no kind waits behind another: a check a
+# reviewer waits for ("check now", a new claim's sources) never queues behind
+# the day's re-checks. The README ("Background work") says which worker serves
+# which. A worker started without -Q serves them all (bin/run), taking from
+# the first non-empty queue in the order of their names (kombu's "sorted"
+# strategy on Redis), which is why the names sort in priority order.
+CHECKS_NOW_QUEUE = "checks-now"
+IMPORTS_QUEUE = "imports"
+NOTIFICATIONS_QUEUE = "notifications"
+RECHECKS_QUEUE = "rechecks"
+# Each with an exchange of its own: a queue declared by name alone would share
+# the default queue's exchange and routing key, and take its messages.
+CELERY_TASK_QUEUES = [
+    Queue(name, Exchange(name), routing_key=name)
+    for name in (CHECKS_NOW_QUEUE, IMPORTS_QUEUE, NOTIFICATIONS_QUEUE, RECHECKS_QUEUE)
+]
+# Every task names its queue here; one forgotten goes to the quick queue, never
+# to one nobody serves. Tasks named imports.* and notifications.* go to theirs.
+CELERY_TASK_DEFAULT_QUEUE = CHECKS_NOW_QUEUE
+CELERY_TASK_ROUTES = {
+    "sources.check_sources_now": {"queue": CHECKS_NOW_QUEUE},
+    # Beat's housekeeping is quick, and the sweep must not wait behind a backlog of re-checks.
+    "sources.sweep_check_requests": {"queue": CHECKS_NOW_QUEUE},
+    "sources.queue_due_checks": {"queue": CHECKS_NOW_QUEUE},
+    "sources.check_sources": {"queue": RECHECKS_QUEUE},
+    "imports.*": {"queue": IMPORTS_QUEUE},
+    "notifications.*": {"queue": NOTIFICATIONS_QUEUE},
+}
 CELERY_BEAT_SCHEDULE = {
     "resend-lost-check-requests": {"task": "sources.sweep_check_requests", "schedule": 60.0},
     "queue-due-checks": {"task": "sources.queue_due_checks", "schedule": 300.0},

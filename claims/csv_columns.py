@@ -6,9 +6,10 @@ its casualty figures, troop presences and sources are numbered groups of
 columns (``figure1_category``, ``figure1_low``, …, ``source2_url``), as
 many groups as the claim with the most of them needs. The keys are the
 models' field names, and the same as the keys of a JSON import. The export
-also writes ``EXPORT_ONLY_COLUMNS``, which say where a claim came from;
-the import reads past them, since an imported claim is new, unverified and
-submitted by whoever imports it.
+also writes ``EXPORT_ONLY_COLUMNS``, which say where a claim came from and
+how well it is sourced (its evidence grade and the grade's reasons); the
+import reads past them, since an imported claim is new, unverified,
+submitted by whoever imports it and graded from its own sources.
 
 Cells are written defused (``defuse``): a cell that a spreadsheet would run
 as a formula starts with ``'``, which the import takes off again
@@ -32,7 +33,8 @@ CLAIM_COLUMNS = (
     "time_precision",
     "stated_on",
 )
-EXPORT_ONLY_COLUMNS = ("id", "status", "submitter", "created_at", "updated_at")
+GRADE_COLUMNS = ("evidence_grade", "evidence_grade_reasons")
+EXPORT_ONLY_COLUMNS = ("id", "status", "submitter", "created_at", "updated_at", *GRADE_COLUMNS)
 
 # Each group: its column prefix, the key of its list in JSON, and its parts.
 FIGURE_KEYS = ("category", "population", "qualifier", "low", "high", "as_of")
@@ -69,7 +71,7 @@ def header(figures: int, presences: int, sources: int, *, export_only: bool = Tr
         *group_columns("source", sources),
     ]
     if export_only:
-        columns = ["id", "status", *columns, "submitter", "created_at", "updated_at"]
+        columns = ["id", "status", *columns, "submitter", "created_at", "updated_at", *GRADE_COLUMNS]
     return columns
 
 

@@ -106,6 +106,8 @@ def claim_row(claim: Claim, sizes: tuple[int, int, int]) -> list[str]:
     )
     cells += _padded([[link.source.url, link.role, link.quoted_passage] for link in claim.live_links], sources, 3)
     cells += [claim.submitter.get_username(), _isoformat(claim.created_at), _isoformat(claim.updated_at)]
+    grade = getattr(claim, "grade", None)
+    cells += [grade.grade, grade.reasons] if grade else ["", ""]
     return [defuse(cell) for cell in cells]
 
 

@@ -12,7 +12,7 @@ from accounts.roles import member_accounts
 from sources.choices import SourceHealth
 from sources.models import Outlet
 
-from .choices import ClaimKind, ClaimStatus, Language
+from .choices import ClaimKind, ClaimStatus, EvidenceGrade, Language
 from .models import Actor, Claim, ClaimSource, Event
 from .search import search_claims
 
@@ -21,6 +21,9 @@ class ClaimFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
     status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=ClaimStatus.choices)
     kind = django_filters.MultipleChoiceFilter(label=_("Kind"), choices=ClaimKind.choices)
+    grade = django_filters.MultipleChoiceFilter(
+        label=_("Evidence grade"), choices=EvidenceGrade.choices, field_name="grade__grade"
+    )
     language = django_filters.ChoiceFilter(label=_("Language"), choices=Language.choices)
     event = django_filters.ModelChoiceFilter(label=_("Event"), queryset=Event.objects.all())
     claimant = django_filters.ModelChoiceFilter(label=_("Claimant"), queryset=Actor.objects.all())

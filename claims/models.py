@@ -220,15 +220,15 @@ class ClaimQuerySet(models.QuerySet):
 
     def for_list(self):
         """What a list of claims shows, fetched in a constant number of queries."""
-        return self.select_related("claimant", "event", "submitter", "assignee", "place").prefetch_related(
+        return self.select_related("claimant", "event", "submitter", "assignee", "grade", "place").prefetch_related(
             "casualty_figures", "source_links__source__outlet"
         )
 
     def for_export(self):
         """Everything a claim's CSV row holds (``claims.export``), in a
         constant number of queries: its figures, its troop presences with
-        their force and place, and its sources still linked."""
-        return self.select_related("claimant", "event", "submitter", "place").prefetch_related(
+        their force and place, its sources still linked and its grade."""
+        return self.select_related("claimant", "event", "submitter", "place", "grade").prefetch_related(
             "casualty_figures",
             models.Prefetch("troop_presences", TroopPresence.objects.select_related("force", "place").order_by("pk")),
             models.Prefetch(
@@ -586,6 +586,19 @@ class ClaimGrade(models.Model):
     refuting = models.PositiveIntegerField(_("refuting evidence"), default=0)
     contradicted_by = models.JSONField(_("contradicted by"), default=list)
     computed_at = models.DateTimeField(_("graded at"))
+
+    # What a grade says, as opposed to when it was computed.
+    FACTS = (
+        "grade",
+        "sources",
+        "gone",
+        "independent",
+        "credible",
+        "interested",
+        "admitted_by",
+        "refuting",
+        "contradicted_by",
+    )
 
     class Meta:
         verbose_name = _("evidence grade")

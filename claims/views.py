@@ -42,7 +42,9 @@ PAGE_SIZES = (25, 50, 100)
 
 
 def _claim_for_page(pk):
-    return get_object_or_404(Claim.objects.select_related("claimant", "event", "place", "submitter", "assignee"), pk=pk)
+    return get_object_or_404(
+        Claim.objects.select_related("claimant", "event", "place", "submitter", "assignee", "grade"), pk=pk
+    )
 
 
 @member_required

@@ -45,18 +45,7 @@ from sources.choices import Reliability, SourceHealth
 from .grouping import agency_of
 
 CREDIBLE = {Reliability.A, Reliability.B, Reliability.C}
-GRADE_FIELDS = [
-    "grade",
-    "sources",
-    "gone",
-    "independent",
-    "credible",
-    "interested",
-    "admitted_by",
-    "refuting",
-    "contradicted_by",
-    "computed_at",
-]
+GRADE_FIELDS = [*ClaimGrade.FACTS, "computed_at"]
 
 
 @dataclass

@@ -322,3 +322,73 @@ def test_a_withdrawn_link_no_longer_counts(carried, outlets, reviewer):
     )
     withdraw_source_link(claim.source_links.get(source__url__endswith="/tass"), reviewer, reason="Wrong page")
     assert grade_of(claim).reasons == "1 source, 1 independent: Daily One"
+
+
+# Where the grade is shown: the claim page, the list (filterable), the API and the CSV export.
+
+
+@pytest.fixture
+def graded(carried, outlets):
+    corroborated = carried(
+        {
+            "/one": ("BAKU (Reuters) - " + WIRE_STORY, outlets["Daily One"], Reliability.B),
+            "/tass": ("MOSCOW (TASS) - " + OTHER_STORY, outlets["TASS"], Reliability.B),
+        }
+    )
+    single = carried({"/three": (CHINESE_STORY, outlets["Daily Three"], Reliability.B)})
+    return corroborated, single
+
+
+def test_the_claim_page_shows_the_grade_with_its_reasons_beside_the_verdict(client, reviewer, graded):
+    corroborated, _single = graded
+    client.force_login(reviewer)
+    page = client.get(corroborated.get_absolute_url()).content.decode()
+    assert 'data-grade="corroborated"' in page
+    assert "Evidence grade: Corroborated" in page
+    assert "2 sources, 2 independent: Reuters, TASS" in page
+    corroborated.refresh_from_db()
+    assert corroborated.status == "unverified"  # the grade never sets the verdict
+
+
+def test_the_list_filters_by_grade_and_shows_it(client, reviewer, graded):
+    corroborated, single = graded
+    client.force_login(reviewer)
+    page = client.get("/claims/", {"grade": "corroborated"}).content.decode()
+    assert corroborated.get_absolute_url() in page and single.get_absolute_url() not in page
+    assert 'title="2 sources, 2 independent: Reuters, TASS"' in page
+    page = client.get("/claims/", {"grade": ["single_source", "contested"]}).content.decode()
+    assert single.get_absolute_url() in page and corroborated.get_absolute_url() not in page
+
+
+def test_the_api_gives_the_grade_in_the_list_and_the_detail_and_filters_by_it(client, reviewer, graded):
+    corroborated, single = graded
+    client.force_login(reviewer)
+    listed = client.get("/api/claims/", {"grade": "corroborated"}).json()["results"]
+    assert [row["id"] for row in listed] == [corroborated.pk]
+    assert listed[0]["evidence_grade"]["grade"] == "corroborated"
+    assert listed[0]["evidence_grade"]["reasons"] == "2 sources, 2 independent: Reuters, TASS"
+    detail = client.get(f"/api/claims/{single.pk}/").json()
+    assert detail["evidence_grade"]["grade"] == "single_source"
+    assert detail["evidence_grade"]["reasons"] == "1 source, 1 independent: Daily Three"
+
+
+def test_the_csv_export_has_the_grade_which_the_import_skips(client, reviewer, graded):
+    import csv
+    import io
+
+    from claims.csv_columns import is_known
+
+    corroborated, _single = graded
+    client.force_login(reviewer)
+    response = client.get("/claims/export.csv", {"grade": "corroborated"})
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert [(row["id"], row["evidence_grade"]) for row in rows] == [(str(corroborated.pk), "corroborated")]
+    assert rows[0]["evidence_grade_reasons"] == "2 sources, 2 independent: Reuters, TASS"
+    assert is_known("evidence_grade") and is_known("evidence_grade_reasons")
+
+
+def test_the_grade_is_shown_in_chinese_to_a_chinese_reader(client, reviewer, graded):
+    corroborated, _single = graded
+    client.force_login(reviewer)
+    page = client.get(corroborated.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "证据等级" in page and "2 个来源" in page

@@ -17,13 +17,14 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.roles import Role, roles_of
-from claims.choices import ClaimStatus, SourceRole, Stance
+from claims.choices import ClaimStatus, EvidenceGrade, SourceRole, Stance
 from claims.models import (
     NOTE_MAX_LENGTH,
     QUOTE_MAX_LENGTH,
     Actor,
     CasualtyFigure,
     Claim,
+    ClaimGrade,
     ClaimSource,
     Event,
     Evidence,
@@ -138,6 +139,15 @@ _AS_DATE = serializers.DateField()
 _AS_DATETIME = serializers.DateTimeField(default_timezone=timezone.get_default_timezone())
 
 
+class ClaimGradeSerializer(serializers.Serializer):
+    """The tracker's evidence grade of a claim (beside, never instead of, its
+    verdict) and its reasons in words."""
+
+    grade = serializers.ChoiceField(choices=EvidenceGrade.choices)
+    reasons = serializers.CharField()
+    computed_at = serializers.DateTimeField()
+
+
 class ClaimSummarySerializer(serializers.Serializer):
     """A claim as the list shows it: its own fields, and its claimant, event
     and place by name. Its figures, troop presences and sources are on
@@ -164,6 +174,7 @@ class ClaimSummarySerializer(serializers.Serializer):
     submitter = serializers.CharField()
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
+    evidence_grade = ClaimGradeSerializer(allow_null=True)
 
     _FLAT = ("id", "text", "language", "translation", "kind", "status", "version")
     _DATES = ("occurred_on", "occurred_until", "stated_on")
@@ -175,6 +186,7 @@ class ClaimSummarySerializer(serializers.Serializer):
         *_TIMES,
         *(f"{ref}__{part}" for ref in _REFS for part in ("id", "name")),
         "submitter__username",
+        *(f"grade__{fact}" for fact in (*ClaimGrade.FACTS, "computed_at")),
     )
 
     def to_representation(self, row):
@@ -187,6 +199,10 @@ class ClaimSummarySerializer(serializers.Serializer):
         for name in self._TIMES:
             data[name] = _AS_DATETIME.to_representation(row[name])
         data["submitter"] = row["submitter__username"]
+        data["evidence_grade"] = None
+        if row["grade__grade"] is not None:
+            grade = ClaimGrade(**{fact: row[f"grade__{fact}"] for fact in (*ClaimGrade.FACTS, "computed_at")})
+            data["evidence_grade"] = ClaimGradeSerializer(grade).data
         return data
 
 
@@ -200,6 +216,7 @@ class ClaimSerializer(FieldsOnceModelSerializer):
     casualty_figures = CasualtyFigureSerializer(source="shown_figures", many=True, read_only=True)
     troop_presences = TroopPresenceSerializer(source="shown_presences", many=True, read_only=True)
     sources = ClaimSourceSerializer(source="shown_links", many=True, read_only=True)
+    evidence_grade = ClaimGradeSerializer(source="grade", read_only=True, allow_null=True)
 
     class Meta:
         model = Claim
@@ -214,6 +231,7 @@ class ClaimSerializer(FieldsOnceModelSerializer):
             "casualty_figures",
             "troop_presences",
             "sources",
+            "evidence_grade",
         ]
         read_only_fields = fields
 

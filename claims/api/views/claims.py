@@ -73,7 +73,7 @@ def claims_for_display():
     serializer reads): a related manager's cache would cost a queryset clone
     per claim and relation, a fifth of the time of a page of the list.
     """
-    return Claim.objects.select_related("claimant", "event", "place", "submitter").prefetch_related(
+    return Claim.objects.select_related("claimant", "event", "place", "submitter", "grade").prefetch_related(
         Prefetch("casualty_figures", to_attr="shown_figures"),
         Prefetch("troop_presences", TroopPresence.objects.select_related("force", "place"), to_attr="shown_presences"),
         Prefetch(

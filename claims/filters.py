@@ -16,6 +16,8 @@ from .choices import ClaimKind, ClaimStatus, EvidenceGrade, Language
 from .models import Actor, Claim, ClaimSource, Event
 from .search import search_claims
 
+DATE_FIELDS = (("occurred_on", _("Refers to date")), ("stated_on", _("Stated on")))
+
 
 class ClaimFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
@@ -34,17 +36,47 @@ class ClaimFilterSet(django_filters.FilterSet):
     assignee = django_filters.ModelChoiceFilter(
         label=_("Assigned to"), queryset=member_accounts(), null_label=_("Nobody")
     )
-    date_from = django_filters.DateFilter(label=_("From date"), field_name="occurred_on", lookup_expr="gte")
-    date_to = django_filters.DateFilter(label=_("To date"), field_name="occurred_on", lookup_expr="lte")
+    # A claim has two dates: when what it says happened, and when it was said.
+    # The range filters the one chosen here, the date the claim refers to if none is.
+    date_field = django_filters.ChoiceFilter(
+        label=_("Which date"), choices=DATE_FIELDS, empty_label=None, method="filter_nothing"
+    )
+    date_from = django_filters.DateFilter(label=_("From date"), method="filter_date_from")
+    date_to = django_filters.DateFilter(label=_("To date"), method="filter_date_to")
     ordering = django_filters.OrderingFilter(
         label=_("Sort by"),
-        fields=(("created_at", "created"), ("occurred_on", "date"), ("status", "status"), ("kind", "kind")),
-        field_labels={"created_at": _("Submitted"), "occurred_on": _("Date"), "status": _("Status")},
+        fields=(
+            ("created_at", "created"),
+            ("occurred_on", "date"),
+            ("stated_on", "stated"),
+            ("status", "status"),
+            ("kind", "kind"),
+        ),
+        field_labels={
+            "created_at": _("Submitted"),
+            "occurred_on": _("Refers to date"),
+            "stated_on": _("Stated on"),
+            "status": _("Status"),
+        },
     )
 
     class Meta:
         model = Claim
         fields = []
+
+    def _date_field(self) -> str:
+        chosen = self.form.cleaned_data.get("date_field")
+        return chosen if chosen in dict(DATE_FIELDS) else DATE_FIELDS[0][0]
+
+    def filter_nothing(self, queryset, name, value):
+        """The date chosen is read by the range filters."""
+        return queryset
+
+    def filter_date_from(self, queryset, name, value):
+        return queryset.filter(**{f"{self._date_field()}__gte": value})
+
+    def filter_date_to(self, queryset, name, value):
+        return queryset.filter(**{f"{self._date_field()}__lte": value})
 
     def filter_search(self, queryset, name, value):
         return search_claims(queryset, value)

@@ -64,6 +64,12 @@ def _loggable(value):
     return str(value)
 
 
+def _figure_record(figure: CasualtyFigure) -> dict:
+    """A figure as the log keeps it: its values, said in words by
+    ``claims.log_wording`` in the reader's language."""
+    return {name: getattr(figure, name) for name in ("category", "population", "qualifier", "low", "high")}
+
+
 def _log(claim: Claim, user, action: str, **extra) -> ClaimLogEntry:
     return ClaimLogEntry.objects.create(claim=claim, actor=user, action=action, claim_version=claim.version, **extra)
 
@@ -157,10 +163,10 @@ def edit_claim(claim: Claim, user, *, expected_version: int, fields: dict, figur
             setattr(locked, name, value)
     locked.full_clean()
     if figures is not None:
-        old_figures = [str(f) for f in locked.casualty_figures.all()]
+        old_figures = [_figure_record(f) for f in locked.casualty_figures.all()]
         locked.casualty_figures.all().delete()
         _write_details(locked, figures, ())
-        new_figures = [str(f) for f in locked.casualty_figures.all()]
+        new_figures = [_figure_record(f) for f in locked.casualty_figures.all()]
         if old_figures != new_figures:
             changes["casualty_figures"] = [old_figures, new_figures]
     if presences is not None:

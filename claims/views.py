@@ -33,6 +33,7 @@ from .forms import (
     edited_figures,
     edited_presences,
 )
+from .log_wording import describe
 from .models import CasualtyFigure, Claim, ClaimLogEntry, ClaimSource, Event, Evidence, TroopPresence
 from .permissions import Action, can, require
 from .similar import similar_claims
@@ -162,7 +163,9 @@ def _detail_context(
             (item, can(user, Action.WITHDRAW_EVIDENCE, item))
             for item in Evidence.objects.filter(claim=claim).select_related("source", "author")
         ],
-        "log": ClaimLogEntry.objects.filter(claim=claim).select_related("actor"),
+        "log": [
+            (entry, describe(entry)) for entry in ClaimLogEntry.objects.filter(claim=claim).select_related("actor")
+        ],
         "next_steps": next_steps(claim, user),
         # Moves without a rationale are buttons; those that need one are a
         # single form, the move (a verdict among them) a choice in it.

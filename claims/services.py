@@ -27,7 +27,7 @@ from .exceptions import StaleVersion
 from .lookups import get_or_create_actor, get_or_create_event, get_or_create_place
 from .models import NOTE_MAX_LENGTH, CasualtyFigure, Claim, ClaimLogEntry, ClaimSource, Event, Evidence, TroopPresence
 from .permissions import Action, require
-from .signals import claim_changed
+from .signals import claim_changed, claim_submitted
 from .uploads import evidence_content_type
 
 EDITABLE_FIELDS = (
@@ -138,6 +138,7 @@ def submit_claim(user, *, fields: dict, figures=(), presences=(), sources=()) ->
     for link in sources:
         link_source(claim, user, link)
     _changed(claim)
+    claim_submitted.send(sender=Claim, claim=claim, user=user)
     return claim
 
 

@@ -1,10 +1,19 @@
-"""What the claims app tells the apps above it (``intelligence`` grades a
-claim's sourcing from it). It imports no app above ``claims``.
+"""What the claims app tells the apps above it, which it does not know
+(``intelligence`` grades a claim's sourcing from it; ``notifications``
+watches claims through it). It imports no app above ``claims``. Each signal
+is sent by the service that wrote, inside its transaction and after the
+write: what a receiver writes commits, or not, with it.
 """
 
 from django.dispatch import Signal
 
 # Sent by ``claims.services`` with ``claim_ids`` once a write changed what a
-# claim rests on (its claimant, its sources or its evidence), inside the
-# write's transaction: what a receiver writes commits, or not, with it.
+# claim rests on (its claimant, its sources or its evidence).
 claim_changed = Signal()
+
+# Sent by ``services.submit_claim`` with ``claim`` and ``user``, its submitter.
+claim_submitted = Signal()
+
+# Sent by ``workflow.change_status`` with ``claim`` (its new status and
+# version), ``user``, who moved it, and ``from_status``, the status it left.
+status_changed = Signal()

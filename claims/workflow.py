@@ -18,6 +18,7 @@ from accounts.roles import Role, roles_of
 from .choices import ClaimStatus, LogAction, VerdictEnd
 from .exceptions import StaleVersion, TransitionRefused
 from .models import Claim, ClaimLogEntry, Verdict
+from .signals import status_changed
 
 _EDITORS = frozenset({Role.EDITOR, Role.ADMIN})
 _EVERYONE = frozenset({Role.REVIEWER, Role.EDITOR, Role.ADMIN})
@@ -334,4 +335,5 @@ def change_status(claim: Claim, user, target: str, *, rationale: str = "", expec
             rationale=rationale,
             claim_version=locked.version,
         )
+        status_changed.send(sender=Claim, claim=locked, user=user, from_status=previous)
     return locked

@@ -191,6 +191,43 @@ def fetch(url: str, validators: Validators | None = None) -> FetchResult:
     return result
 
 
+@dataclass(frozen=True)
+class PostResult:
+    """How a POST went: ``ok`` for a 2xx answer; else the status, if any, and what went wrong."""
+
+    ok: bool
+    http_status: int | None = None
+    error: str = ""
+
+
+def post(url: str, body: bytes, headers: dict) -> PostResult:
+    """POST ``body`` to ``url`` (a webhook, whose address a user typed in)
+    under the same rules as ``fetch``: http(s) only, a public address checked
+    and connected to, the same timeouts. No redirect is followed: a webhook
+    that moved is registered again. The answer's body is not read. Never
+    raises for network or remote problems."""
+    limits = _Limits.from_settings()
+    deadline = time.monotonic() + limits.total_timeout
+    try:
+        target = _parse_url(url)
+        with (
+            httpx.Client(follow_redirects=False, trust_env=False, verify=tls_context()) as client,
+            _transport_errors(),
+        ):
+            address = _checked_address(target, limits.allowed_networks)
+            headers = {"User-Agent": limits.user_agent, **headers}
+            request = _pinned_request(
+                client, target, address, _hop_timeout(limits, deadline), headers, method="POST", content=body
+            )
+            with closing(client.send(request, stream=True)) as response:
+                status = response.status_code
+    except _Stop as stop:
+        return PostResult(ok=False, error=stop.error)
+    if 200 <= status < 300:
+        return PostResult(ok=True, http_status=status)
+    return PostResult(ok=False, http_status=status, error=f"HTTP {status}")
+
+
 def _follow(url, limits, result, validators, *, deadline):
     """Fetch ``url`` hop by hop, filling in ``result``; raise _Stop when the fetch ends badly."""
     current = _parse_url(url)
@@ -290,12 +327,14 @@ def _hop_timeout(limits, deadline):
     return httpx.Timeout(connect=connect, read=read, write=read, pool=connect)
 
 
-def _pinned_request(client, url, address, timeout, extra_headers):
-    """A GET of ``url`` that connects to ``address`` while presenting the real host name (Host and TLS SNI)."""
+def _pinned_request(client, url, address, timeout, extra_headers, method="GET", content=None):
+    """A request of ``url`` that connects to ``address`` while presenting the real host name (Host and TLS SNI)."""
     target = url.copy_with(host=address)
     extensions = {"sni_hostname": url.raw_host.decode("ascii")} if url.scheme == "https" else {}
     headers = {"Host": url.netloc.decode("ascii"), **extra_headers}
-    return client.build_request("GET", target, headers=headers, timeout=timeout, extensions=extensions)
+    return client.build_request(
+        method, target, headers=headers, content=content, timeout=timeout, extensions=extensions
+    )
 
 
 def _record_response(result, url, response):

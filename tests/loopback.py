@@ -48,6 +48,12 @@ class _Handler(BaseHTTPRequestHandler):
         with self.server.loopback.in_flight():
             self._answer()
 
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        with self.server.loopback.in_flight():
+            self.server.loopback.posted.append((urlsplit(self.path).path, self.headers, body))
+            self._answer()
+
     def _answer(self):
         path = urlsplit(self.path).path
         route = self.server.loopback.record_hit(path, self.headers)
@@ -97,6 +103,7 @@ class LoopbackServer:
         self._lock = threading.Lock()
         self.hits = Counter()
         self.requests = []  # (path, headers) of every request, in order
+        self.posted = []  # (path, headers, body) of every POST, in order
         self.answering = 0  # requests being answered now
         self.most_answered_at_once = 0
         self._httpd = _QuietServer(("127.0.0.1", 0), _Handler)

@@ -1,6 +1,6 @@
 """Who gets which answer from every reviewer page and auth view.
 
-The table covers every URL of ``claims/urls.py``, ``sources/urls.py`` and
+The table covers every URL of ``claims/urls.py``, ``sources/urls.py``, ``notifications/urls.py`` and
 the auth views, each method the view takes, and each kind of visitor. A refused request (sent to
 log in, forbidden, or the wrong method) must leave the database as it was.
 """
@@ -175,6 +175,29 @@ TABLE = [
     ("check_archive", lambda w: reverse("sources:check_archive", args=[w.check.pk]), "get", None, members(404)),
     ("check_changes", lambda w: reverse("sources:check_changes", args=[w.check.pk]), "get", None, members(404)),
     ("event_detail", lambda w: w.event.get_absolute_url(), "get", None, members(200)),
+    ("notification_list", lambda w: reverse("notifications:notification_list"), "get", None, members(200)),
+    ("mark_read", lambda w: reverse("notifications:mark_read"), "get", None, members(405)),
+    ("mark_read", lambda w: reverse("notifications:mark_read"), "post", _nothing, members(302)),
+    ("watch_claim", lambda w: reverse("notifications:watch_claim", args=[w.claim.pk]), "get", None, members(405)),
+    ("watch_claim", lambda w: reverse("notifications:watch_claim", args=[w.claim.pk]), "post", _nothing, members(302)),
+    (
+        "watch_event",
+        lambda w: reverse("notifications:watch_event", args=[w.event.slug]),
+        "post",
+        _nothing,
+        members(302),
+    ),
+    (
+        "webhook_add",
+        lambda w: reverse("notifications:webhook_add"),
+        "post",
+        lambda w, u: {"url": "https://hooks.example.org/tracker"},
+        members(302),
+    ),
+    ("feed_token_new", lambda w: reverse("notifications:feed_token_new"), "post", _nothing, members(302)),
+    ("feed_token_revoke", lambda w: reverse("notifications:feed_token_revoke"), "post", _nothing, members(302)),
+    # A private feed is opened by its key, not a session: an unknown key opens nothing for anyone.
+    ("private_feed", lambda w: reverse("notifications:private_feed", args=["unknown"]), "get", None, everyone(404)),
     ("login", lambda w: reverse("login"), "get", None, (200, 302, 302, 302, 302)),
     (
         "login",
@@ -214,10 +237,11 @@ def test_page_answers_each_role(client, world, visitor, url, method, data, role,
 
 def test_every_url_of_the_app_is_in_the_table():
     from claims.urls import urlpatterns as claim_urls
+    from notifications.urls import urlpatterns as notification_urls
     from sources.urls import urlpatterns as source_urls
 
     tabled = {name.split()[0] for name, *_ in TABLE}
-    assert {pattern.name for pattern in claim_urls + source_urls} <= tabled
+    assert {pattern.name for pattern in claim_urls + source_urls + notification_urls} <= tabled
     assert {"login", "logout", "password_change", "password_change_done"} <= tabled
 
 

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "sources",
     "claims",
     "intelligence",
+    "notifications",
     "operations",
     "django_structlog",
 ]
@@ -93,6 +94,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },

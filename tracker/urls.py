@@ -26,5 +26,6 @@ urlpatterns = [
     path("api/", include("intelligence.api.urls")),
     path("api/", include("claims.api.urls")),
     path("sources/", include("sources.urls")),
+    path("notifications/", include("notifications.urls")),
     path("", include("claims.urls")),
 ]

@@ -1,0 +1,10 @@
+"""Every vocabulary of the notifications app."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationKind(models.TextChoices):
+    SOURCE_CHANGED = "source_changed", _("A source changed")
+    SOURCE_GONE = "source_gone", _("A source went away")
+    VERDICT_CHANGED = "verdict_changed", _("The verdict changed")

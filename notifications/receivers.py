@@ -1,0 +1,63 @@
+"""What the notifications app does when the claims and sources apps report
+(``claims.signals``, ``sources.signals``), connected in
+``NotificationsConfig.ready``: whoever submits a claim or moves it through
+review watches it, and watchers hear of a verdict that changed and of a
+source that changed or went away."""
+
+from django.dispatch import receiver
+from django.utils.translation import gettext as _
+
+from claims.choices import ClaimStatus
+from claims.models import ClaimSource
+from claims.signals import claim_submitted, status_changed
+from sources.signals import checks_finished
+
+from .choices import NotificationKind
+from .services import notify, watch
+
+
+@receiver(claim_submitted, dispatch_uid="notifications.watch_submitted")
+def watch_submitted(sender, claim, user, **kwargs):
+    watch(user, claim=claim)
+
+
+@receiver(status_changed, dispatch_uid="notifications.verdict_changed")
+def verdict_changed(sender, claim, user, from_status, **kwargs):
+    """Who reviews a claim watches it; a verdict published, superseded or
+    taken back is news to the claim's other watchers."""
+    watch(user, claim=claim)
+    verdicts = ClaimStatus.verdicts()
+    if from_status not in verdicts and claim.status not in verdicts:
+        return
+    message = _("Claim %(id)s: %(before)s → %(after)s") % {
+        "id": claim.pk,
+        "before": ClaimStatus(from_status).label,
+        "after": ClaimStatus(claim.status).label,
+    }
+    notify([(claim, NotificationKind.VERDICT_CHANGED, message)], except_user_id=user.pk)
+
+
+@receiver(checks_finished, dispatch_uid="notifications.sources_changed")
+def sources_changed(sender, checks, **kwargs):
+    """Watchers of every claim with a live link to a page that changed or went away."""
+    kinds = {}
+    for check in checks:
+        if check.content_changed:
+            kinds[check.source_id] = NotificationKind.SOURCE_CHANGED
+        elif check.went_away:
+            kinds[check.source_id] = NotificationKind.SOURCE_GONE
+    if not kinds:
+        return
+    links = ClaimSource.objects.filter(source_id__in=kinds, withdrawn_at__isnull=True).select_related("claim", "source")
+    changes = []
+    for link in links:
+        kind = kinds[link.source_id]
+        changed = (
+            _("The page changed: %(url)s")
+            if kind == NotificationKind.SOURCE_CHANGED
+            else _("The page went away: %(url)s")
+        )
+        changes.append(
+            (link.claim, kind, _("Claim %(id)s: ") % {"id": link.claim_id} + changed % {"url": link.source.url})
+        )
+    notify(changes)

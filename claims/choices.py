@@ -151,6 +151,8 @@ class LogAction(models.TextChoices):
     EVIDENCE_ADDED = "evidence_added", _("Evidence added")
     EVIDENCE_WITHDRAWN = "evidence_withdrawn", _("Evidence withdrawn")
     ASSIGNED = "assigned", _("Assignment changed")
+    PARTY_MERGED = "party_merged", _("Parties merged")
+    PLACE_MERGED = "place_merged", _("Places merged")
 
 
 class EvidenceGrade(models.TextChoices):

@@ -2,6 +2,7 @@
 to ``claims.services``; they never write rows themselves."""
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import member_accounts
@@ -13,15 +14,37 @@ from .models import NOTE_MAX_LENGTH, QUOTE_MAX_LENGTH, CasualtyFigure, Claim, Ev
 _DATE = forms.DateInput(attrs={"type": "date"})
 
 
+def _name_input(kind: str) -> forms.TextInput:
+    """A text input that offers the known names of parties (``kind``
+    "actor") or places as the user types: the page's ``<datalist>``
+    (``claims/_known_names.html``, filled when the page is made, so it works
+    without JavaScript), narrowed by htmx to the names containing what was
+    typed once the list is longer than a page holds."""
+    return forms.TextInput(
+        attrs={
+            "list": f"{kind}-names",
+            "autocomplete": "off",
+            "hx-get": reverse_lazy(f"claims:{kind}_names"),
+            "hx-trigger": "input changed delay:300ms",
+            "hx-target": f"#{kind}-names",
+            "hx-swap": "innerHTML",
+        }
+    )
+
+
 class ClaimForm(forms.ModelForm):
     """The claim itself. Claimant and place are typed as names (existing
     ones are offered as suggestions) so that a reviewer never leaves the
     form to create them; the event is picked or named anew."""
 
     claimant_name = forms.CharField(
-        label=_("Claimant"), max_length=200, required=False, help_text=_("Who makes the claim, e.g. a ministry.")
+        label=_("Claimant"),
+        max_length=200,
+        required=False,
+        widget=_name_input("actor"),
+        help_text=_("Who makes the claim, e.g. a ministry: any of its names, in any language."),
     )
-    place_name = forms.CharField(label=_("Place"), max_length=200, required=False)
+    place_name = forms.CharField(label=_("Place"), max_length=200, required=False, widget=_name_input("place"))
     new_event_name = forms.CharField(
         label=_("…or a new event"), max_length=300, required=False, help_text=_("Leave empty to use the event above.")
     )
@@ -76,8 +99,8 @@ class CasualtyFigureForm(forms.ModelForm):
 
 
 class TroopPresenceForm(forms.Form):
-    force_name = forms.CharField(label=_("Force"), max_length=200)
-    place_name = forms.CharField(label=_("Place"), max_length=200)
+    force_name = forms.CharField(label=_("Force"), max_length=200, widget=_name_input("actor"))
+    place_name = forms.CharField(label=_("Place"), max_length=200, widget=_name_input("place"))
     # An empty first choice, so that a row left blank is seen as unchanged and skipped.
     presence = forms.ChoiceField(label=_("Present or absent"), choices=[("", "---------"), *Presence.choices])
     period_start = forms.DateField(label=_("From"), required=False, widget=_DATE)
@@ -211,3 +234,14 @@ class AssignForm(forms.Form):
         label=_("Assign to"), queryset=member_accounts(), required=False, empty_label=_("Nobody")
     )
     take = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+class MergeForm(forms.Form):
+    """Which party (or place) the one on the page is the same as, typed by
+    any of its names."""
+
+    into = forms.CharField(label=_("The same as"), max_length=200)
+
+    def __init__(self, *args, kind: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["into"].widget = _name_input(kind)

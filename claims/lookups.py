@@ -7,17 +7,19 @@ transaction.
 
 Names match by ``claims.names.name_key`` (NFKC, case folded, whitespace
 collapsed), so "Local Armenians" typed on a page and "ＬＯＣＡＬ ARMENIANS"
-in an import file are one party. ``resolve_*`` only look; ``get_or_create_*``
-write, and are for the service layer: pages and serializers pass names, not
-rows they created themselves. A party known under other names (in another
-language, an abbreviation) is to be found here too, by looking the key up
-among its aliases as well: callers need not change.
+in an import file are one party. A party or place is found by its own name
+or by any of its aliases (``ActorAlias``, ``PlaceAlias``: "亚美尼亚武装部队"
+finds the Armed Forces of Armenia), and one that was merged into another
+(``claims.services.merge_actors``) stands for the one it was merged into,
+so that its old name and old links still lead somewhere. ``resolve_*`` only
+look; ``get_or_create_*`` write, and are for the service layer: pages and
+serializers pass names, not rows they created themselves.
 """
 
 from django.db import IntegrityError, transaction
 
 from .choices import PlacePrecision
-from .models import Actor, Event, Place
+from .models import Actor, ActorAlias, Event, Place, PlaceAlias
 from .names import name_key, tidy_name
 
 # A place named on the submit page or in an import is taken to be a locality
@@ -25,10 +27,26 @@ from .names import name_key, tidy_name
 NEW_PLACE_PRECISION = PlacePrecision.LOCALITY
 
 
+def survivor(row):
+    """The party or place ``row`` stands for now: itself, or the one it was
+    merged into (``None`` stays ``None``)."""
+    # A merge points every earlier merged row at the new survivor, so this is
+    # one step; the bound only guards against a cycle made by hand.
+    for _step in range(10):
+        if row is None or row.merged_into_id is None:
+            return row
+        row = row.merged_into
+    raise ValueError(f"{row!r} is merged in a cycle")
+
+
 def resolve_actor(name: str) -> Actor | None:
-    """The party called ``name``, or ``None`` if there is none (or no name)."""
+    """The party called ``name`` (its own name or an alias), or ``None`` if
+    there is none (or no name)."""
     key = name_key(name)
-    return Actor.objects.filter(name_key=key).first() if key else None
+    if not key:
+        return None
+    actor = Actor.objects.filter(name_key=key).first() or Actor.objects.filter(aliases__name_key=key).first()
+    return survivor(actor)
 
 
 def get_or_create_actor(name: str) -> Actor | None:
@@ -41,13 +59,18 @@ def get_or_create_actor(name: str) -> Actor | None:
 
 
 def resolve_place(name: str, precision: str = "") -> Place | None:
-    """The place called ``name``: the one at ``precision`` if given, else the
-    first recorded of that name whatever its precision; ``None`` if none."""
+    """The place called ``name`` (its own name, else an alias): the one at
+    ``precision`` if given, else the first recorded of that name whatever its
+    precision; ``None`` if none."""
     key = name_key(name)
     if not key:
         return None
-    places = Place.objects.filter(name_key=key).order_by("pk")
-    return (places.filter(precision=precision) if precision else places).first()
+    for places in (Place.objects.filter(name_key=key), Place.objects.filter(aliases__name_key=key)):
+        places = places.order_by("pk")
+        found = (places.filter(precision=precision) if precision else places).first()
+        if found is not None:
+            return survivor(found)
+    return None
 
 
 def get_or_create_place(name: str, precision: str = "") -> Place | None:
@@ -81,6 +104,31 @@ def get_or_create_event(name: str, *, slug: str = "") -> Event | None:
     if slug:
         return _create(Event(name=tidy_name(name) or slug, slug=slug), lambda: resolve_event(slug=slug))
     return Event.objects.create_named(tidy_name(name))
+
+
+# How many names a page offers as the user types: all of a small install's,
+# and, once there are more, those that contain what was typed (htmx asks).
+KNOWN_NAMES_LIMIT = 500
+
+
+def known_actor_names(typed: str = "", limit: int = KNOWN_NAMES_LIMIT) -> list[str]:
+    """The names that find a party (those of parties not merged away, and
+    every alias), containing ``typed`` as compared by ``name_key``, sorted."""
+    return _known_names(Actor.objects.filter(merged_into=None), ActorAlias.objects.all(), typed, limit)
+
+
+def known_place_names(typed: str = "", limit: int = KNOWN_NAMES_LIMIT) -> list[str]:
+    """The names that find a place, as ``known_actor_names`` for parties."""
+    return _known_names(Place.objects.filter(merged_into=None), PlaceAlias.objects.all(), typed, limit)
+
+
+def _known_names(rows, aliases, typed, limit) -> list[str]:
+    key = name_key(typed)
+    if key:
+        rows, aliases = rows.filter(name_key__contains=key), aliases.filter(name_key__contains=key)
+    # Each part unordered: SQLite orders only the whole of a union.
+    names = rows.order_by().values_list("name", flat=True).union(aliases.order_by().values_list("name", flat=True))
+    return list(names.order_by("name")[:limit])
 
 
 def _create(row, find_again):

@@ -125,6 +125,16 @@ class Actor(NamedRow):
             "what they carry shows what the actor says, never corroboration of it."
         ),
     )
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The party this one turned out to be; its name now finds that party."),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -154,6 +164,16 @@ class Place(NamedRow):
     parent = models.ForeignKey(
         "self", verbose_name=_("within"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The place this one turned out to be; its name now finds that place."),
+    )
     latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5, null=True, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5, null=True, blank=True)
 
@@ -168,6 +188,55 @@ class Place(NamedRow):
                 violation_error_message=_(
                     "There is already a place of this name (ignoring case and width) at this precision."
                 ),
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ActorAlias(NamedRow):
+    """Another name of a party, in any language ("Armed Forces of Armenia",
+    "亚美尼亚武装部队"): typed anywhere, it finds the party
+    (``claims.lookups``). A name belongs to one party only, and is no other
+    party's own name (``claims.services.add_actor_alias`` checks)."""
+
+    actor = models.ForeignKey(Actor, verbose_name=_("party"), on_delete=models.PROTECT, related_name="aliases")
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("party alias")
+        verbose_name_plural = _("party aliases")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name_key"],
+                name="unique_actor_alias_name_key",
+                violation_error_message=_("This name already belongs to a party (ignoring case and width)."),
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class PlaceAlias(NamedRow):
+    """Another name of a place, in any language: typed anywhere, it finds
+    the place. Places of one name may differ by precision (a town and its
+    district), so a name is unique per place, not overall."""
+
+    place = models.ForeignKey(Place, verbose_name=_("place"), on_delete=models.PROTECT, related_name="aliases")
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("place alias")
+        verbose_name_plural = _("place aliases")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name_key", "place"],
+                name="unique_place_alias_name_key",
+                violation_error_message=_("This place already has this name (ignoring case and width)."),
             )
         ]
 

@@ -35,6 +35,7 @@ class Action(StrEnum):
     TAKE_CLAIM = "take_claim"  # assign an open claim to oneself, or let it go
     ASSIGN_CLAIM = "assign_claim"  # assign an open claim to anyone
     PUBLISH_VERDICTS = "publish_verdicts"  # on claims others wrote, in general
+    MERGE_NAMED_ROWS = "merge_named_rows"  # merge two parties or places, give one another name
 
 
 _MESSAGES = {
@@ -55,6 +56,7 @@ _MESSAGES = {
     Action.TAKE_CLAIM: _("Only reviewers, editors and admins may take a claim in hand, and only while it is open."),
     Action.PUBLISH_VERDICTS: _("Only editors may publish verdicts."),
     Action.ASSIGN_CLAIM: _("Only editors may assign a claim to someone else, and only while it is open."),
+    Action.MERGE_NAMED_ROWS: _("Only editors may merge parties or places, or give them other names."),
 }
 
 
@@ -91,9 +93,10 @@ def can(user, action: Action, obj=None) -> bool:
         return member or (obj is not None and obj.status in ClaimStatus.verdicts())
     if action in (Action.VIEW_INTERNAL, Action.SUBMIT_CLAIM, Action.REQUEST_CHECK, Action.MANAGE_EVENTS):
         return member
-    if action in (Action.IMPORT_CLAIMS, Action.CHANGE_EVENT_SLUG):
+    if action in (Action.IMPORT_CLAIMS, Action.CHANGE_EVENT_SLUG, Action.MERGE_NAMED_ROWS):
         # An event's slug is its address: changing it breaks every link to
-        # the event page, which an editor weighs, not any reviewer.
+        # the event page, which an editor weighs, not any reviewer. A merge
+        # rewrites the claimant or place of every claim that names them.
         return Role.EDITOR in roles
     if action == Action.MANAGE_REFERENCE_DATA:
         return Role.ADMIN in roles

@@ -24,8 +24,29 @@ from sources.services import get_or_create_source, outlet_for_domain, request_ch
 
 from .choices import LogAction, SourceRole
 from .exceptions import StaleVersion
-from .lookups import get_or_create_actor, get_or_create_event, get_or_create_place
-from .models import NOTE_MAX_LENGTH, CasualtyFigure, Claim, ClaimLogEntry, ClaimSource, Event, Evidence, TroopPresence
+from .lookups import (
+    get_or_create_actor,
+    get_or_create_event,
+    get_or_create_place,
+    resolve_actor,
+    resolve_place,
+    survivor,
+)
+from .models import (
+    NOTE_MAX_LENGTH,
+    Actor,
+    ActorAlias,
+    CasualtyFigure,
+    Claim,
+    ClaimLogEntry,
+    ClaimSource,
+    Event,
+    Evidence,
+    Place,
+    PlaceAlias,
+    TroopPresence,
+)
+from .names import name_key, tidy_name
 from .permissions import Action, require
 from .signals import claim_changed, claim_submitted
 from .uploads import evidence_content_type
@@ -88,13 +109,17 @@ def _found_or_created(key: str, lookup, *args):
         raise ValidationError({key: error.messages}) from error
 
 
+_MERGEABLE_FIELDS = frozenset({"claimant", "force", "place"})
+
+
 def _with_named_rows(values: dict) -> dict:
     """``values`` (a claim's or a troop presence's) with the rows given by
     name found, or created if new: ``claimant_name``, ``force_name``,
     ``place_name`` (with ``place_precision``, optional) and ``event_name``
     (with ``event_slug``, optional) become ``claimant``, ``force``, ``place``
-    and ``event``."""
-    values = dict(values)
+    and ``event``. A party or place given as a row that was merged into
+    another (an API client's old id) becomes the one it was merged into."""
+    values = {name: survivor(value) if name in _MERGEABLE_FIELDS else value for name, value in values.items()}
     if "claimant_name" in values:
         values["claimant"] = _found_or_created("claimant_name", get_or_create_actor, values.pop("claimant_name"))
     if "force_name" in values:
@@ -311,3 +336,175 @@ def update_event(event: Event, user, fields: dict) -> Event:
     event.full_clean()
     event.save()
     return event
+
+
+def _merge_message(kind: str, merged, into) -> str:
+    return f"{kind} “{merged}” (#{merged.pk}) merged into “{into}” (#{into.pk})"
+
+
+def _check_mergeable(merged, into, noun: str) -> None:
+    if merged.pk == into.pk:
+        raise ValidationError({"into": _("A %(noun)s cannot be merged into itself.") % {"noun": noun}})
+    if merged.merged_into_id is not None:
+        raise ValidationError(
+            _("“%(name)s” was already merged into “%(into)s”.") % {"name": merged, "into": merged.merged_into}
+        )
+    if into.merged_into_id is not None:
+        raise ValidationError(
+            {
+                "into": _("“%(name)s” was merged into “%(into)s”: merge into that.")
+                % {"name": into, "into": into.merged_into}
+            }
+        )
+
+
+def _move_claims(user, claim_ids, action: str, rationale: str, move) -> int:
+    """Apply ``move(claim)`` (which returns the claim's log changes) to each
+    claim of ``claim_ids``, locked, each getting a new version and a log entry,
+    so that an edit based on the claim as it was is refused as stale."""
+    claims = Claim.objects.select_for_update().filter(pk__in=claim_ids).order_by("pk")
+    for claim in claims:
+        changes = move(claim)
+        claim.version += 1
+        claim.save()
+        _log(claim, user, action, changes=changes, rationale=rationale)
+    return len(claims)
+
+
+def _lock(model, *rows):
+    return {row.pk: row for row in model.objects.select_for_update().filter(pk__in=[r.pk for r in rows]).order_by("pk")}
+
+
+@transaction.atomic
+def merge_actors(merged: Actor, into: Actor, user) -> Actor:
+    """Make ``merged`` one party with ``into`` (the survivor): every claim it
+    makes, every troop presence of it as a force and every party speaking for
+    it move to ``into``, each claim touched logging the move; its name and
+    aliases become ``into``'s aliases. Nothing is deleted: ``merged`` stays,
+    marked merged into ``into``, so that its name and its old id still find
+    the survivor (``claims.lookups.survivor``). Returns the survivor."""
+    require(user, Action.MERGE_NAMED_ROWS)
+    rows = _lock(Actor, merged, into)
+    merged, into = rows[merged.pk], rows[into.pk]
+    _check_mergeable(merged, into, _("party"))
+    change = [_loggable(merged), _loggable(into)]
+
+    def move(claim):
+        changes = {}
+        if claim.claimant_id == merged.pk:
+            claim.claimant = into
+            changes["claimant"] = change
+        if TroopPresence.objects.filter(claim=claim, force=merged).update(force=into):
+            changes["troop_presences.force"] = change
+        return changes
+
+    claim_ids = {
+        *Claim.objects.filter(claimant=merged).values_list("pk", flat=True),
+        *TroopPresence.objects.filter(force=merged).values_list("claim_id", flat=True),
+    }
+    _move_claims(user, claim_ids, LogAction.PARTY_MERGED, _merge_message("Party", merged, into), move)
+    Actor.objects.filter(affiliation=merged).exclude(pk=into.pk).update(affiliation=into)
+    Actor.objects.filter(merged_into=merged).update(merged_into=into)
+    ActorAlias.objects.filter(actor=merged).update(actor=into)
+    for name in (merged.name, merged.name_original):
+        if (
+            name_key(name)
+            and name_key(name) != into.name_key
+            and not into.aliases.filter(name_key=name_key(name)).exists()
+        ):
+            ActorAlias.objects.create(actor=into, name=tidy_name(name))
+    merged.merged_into = into
+    merged.save(update_fields=["merged_into"])
+    return into
+
+
+@transaction.atomic
+def merge_places(merged: Place, into: Place, user) -> Place:
+    """Make ``merged`` one place with ``into``, as ``merge_actors`` does for
+    parties: the claims and troop presences at it, the events at it and the
+    places within it move to ``into``, its names become ``into``'s aliases,
+    and it stays, marked merged. Returns the survivor."""
+    require(user, Action.MERGE_NAMED_ROWS)
+    rows = _lock(Place, merged, into)
+    merged, into = rows[merged.pk], rows[into.pk]
+    _check_mergeable(merged, into, _("place"))
+    change = [_loggable(merged), _loggable(into)]
+
+    def move(claim):
+        changes = {}
+        if claim.place_id == merged.pk:
+            claim.place = into
+            changes["place"] = change
+        if TroopPresence.objects.filter(claim=claim, place=merged).update(place=into):
+            changes["troop_presences.place"] = change
+        return changes
+
+    claim_ids = {
+        *Claim.objects.filter(place=merged).values_list("pk", flat=True),
+        *TroopPresence.objects.filter(place=merged).values_list("claim_id", flat=True),
+    }
+    _move_claims(user, claim_ids, LogAction.PLACE_MERGED, _merge_message("Place", merged, into), move)
+    Event.objects.filter(place=merged).update(place=into)
+    Place.objects.filter(parent=merged).exclude(pk=into.pk).update(parent=into)
+    Place.objects.filter(merged_into=merged).update(merged_into=into)
+    for alias in PlaceAlias.objects.filter(place=merged):
+        _add_place_name(into, alias.name)
+    for name in (merged.name, merged.name_original):
+        _add_place_name(into, name)
+    merged.merged_into = into
+    merged.save(update_fields=["merged_into"])
+    return into
+
+
+def _add_place_name(place: Place, name: str) -> None:
+    key = name_key(name)
+    if key and key != place.name_key and not place.aliases.filter(name_key=key).exists():
+        PlaceAlias.objects.create(place=place, name=tidy_name(name))
+
+
+@transaction.atomic
+def add_actor_alias(actor: Actor, user, name: str) -> ActorAlias | None:
+    """Give ``actor`` another name, after which that name finds it. A name
+    that already finds another party is refused (merge them instead); one
+    that already finds ``actor`` changes nothing (``None``)."""
+    require(user, Action.MERGE_NAMED_ROWS)
+    if not name_key(name):
+        raise ValidationError({"name": _("Give the other name.")})
+    found = resolve_actor(name)
+    if found is not None:
+        if found.pk == survivor(actor).pk:
+            return None
+        raise ValidationError(
+            {
+                "name": _("“%(name)s” is already a name of “%(party)s”: merge the two parties instead.")
+                % {"name": name, "party": found}
+            }
+        )
+    alias = ActorAlias(actor=survivor(actor), name=tidy_name(name))
+    alias.full_clean()
+    alias.save()
+    return alias
+
+
+@transaction.atomic
+def add_place_alias(place: Place, user, name: str) -> PlaceAlias | None:
+    """Give ``place`` another name; one that already finds it changes nothing
+    (``None``). A name may find places of different precisions."""
+    require(user, Action.MERGE_NAMED_ROWS)
+    if not name_key(name):
+        raise ValidationError({"name": _("Give the other name.")})
+    place = survivor(place)
+    found = resolve_place(name, place.precision)
+    if found is not None:
+        if found.pk == place.pk:
+            return None
+        raise ValidationError(
+            {
+                "name": _("“%(name)s” is already a name of “%(place)s”: merge the two places instead.")
+                % {"name": name, "place": found}
+            }
+        )
+    alias = PlaceAlias(place=place, name=tidy_name(name))
+    alias.full_clean()
+    alias.save()
+    return alias

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import claimreview, export, feeds, import_views, views
+from . import claimreview, export, feeds, identity_views, import_views, views
 
 app_name = "claims"
 urlpatterns = [
@@ -26,6 +26,10 @@ urlpatterns = [
     path("claims/<int:pk>/evidence/<int:evidence_pk>/withdraw/", views.evidence_withdraw, name="evidence_withdraw"),
     path("claims/<int:pk>/assign/", views.claim_assign, name="claim_assign"),
     path("claims/<int:pk>/status/", views.claim_transition, name="claim_transition"),
+    path("parties/names/", identity_views.actor_names, name="actor_names"),
+    path("parties/<int:pk>/merge/", identity_views.actor_merge, name="actor_merge"),
+    path("places/names/", identity_views.place_names, name="place_names"),
+    path("places/<int:pk>/merge/", identity_views.place_merge, name="place_merge"),
     path("events/", views.event_list, name="event_list"),
     path("events/<str:slug>/", views.event_detail, name="event_detail"),
 ]

@@ -182,6 +182,7 @@ def _detail_context(
         "assign_form": AssignForm(initial={"assignee": claim.assignee_id}),
         "may_add_evidence": can(user, Action.ADD_EVIDENCE, claim),
         "may_request_check": can(user, Action.REQUEST_CHECK, claim),
+        "may_merge": can(user, Action.MERGE_NAMED_ROWS),
     }
 
 

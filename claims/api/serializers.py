@@ -292,6 +292,39 @@ class TransitionRequestSerializer(serializers.Serializer):
     version = serializers.IntegerField(min_value=1)
 
 
+class _AliasNames(serializers.RelatedField):
+    def to_representation(self, value):
+        return value.name
+
+
+class ActorSerializer(FieldsOnceModelSerializer):
+    aliases = _AliasNames(many=True, read_only=True, help_text="Its other names, in any language.")
+
+    class Meta:
+        model = Actor
+        fields = ["id", "name", "name_original", "kind", "affiliation", "aliases", "merged_into"]
+        read_only_fields = fields
+
+
+class PlaceSerializer(FieldsOnceModelSerializer):
+    aliases = _AliasNames(many=True, read_only=True, help_text="Its other names, in any language.")
+
+    class Meta:
+        model = Place
+        fields = [
+            "id",
+            "name",
+            "name_original",
+            "precision",
+            "parent",
+            "latitude",
+            "longitude",
+            "aliases",
+            "merged_into",
+        ]
+        read_only_fields = fields
+
+
 class EventSerializer(serializers.ModelSerializer):
     class Meta:
         model = Event

@@ -10,6 +10,7 @@ from .views.claims import ClaimViewSet
 from .views.events import EventViewSet
 from .views.evidence import EvidenceViewSet
 from .views.me import MeView
+from .views.names import ActorViewSet, PlaceViewSet
 from .views.not_found import NotFoundView
 
 app_name = "api"
@@ -19,6 +20,8 @@ router.include_root_view = False
 router.register("claims", ClaimViewSet, basename="claim")
 router.register("evidence", EvidenceViewSet, basename="evidence")
 router.register("events", EventViewSet, basename="event")
+router.register("actors", ActorViewSet, basename="actor")
+router.register("places", PlaceViewSet, basename="place")
 
 # Swagger UI, under the site's Content-Security-Policy: its start-up script is
 # served as a file by the split view, and its stylesheet draws icons as data: images.

@@ -8,232 +8,706 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('sources', '0001_initial'),
+        ("sources", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Event',
+            name="Event",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=300, verbose_name='name')),
-                ('name_original', models.CharField(blank=True, max_length=300, verbose_name='name in original language')),
-                ('slug', models.SlugField(max_length=100, unique=True, verbose_name='slug')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('started_on', models.DateField(blank=True, null=True, verbose_name='started on')),
-                ('ended_on', models.DateField(blank=True, null=True, verbose_name='ended on')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=300, verbose_name="name")),
+                (
+                    "name_original",
+                    models.CharField(blank=True, max_length=300, verbose_name="name in original language"),
+                ),
+                ("slug", models.SlugField(max_length=100, unique=True, verbose_name="slug")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("started_on", models.DateField(blank=True, null=True, verbose_name="started on")),
+                ("ended_on", models.DateField(blank=True, null=True, verbose_name="ended on")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
             ],
             options={
-                'verbose_name': 'event',
-                'verbose_name_plural': 'events',
-                'ordering': ['-started_on', 'name'],
+                "verbose_name": "event",
+                "verbose_name_plural": "events",
+                "ordering": ["-started_on", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Actor',
+            name="Actor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True, verbose_name='name')),
-                ('name_original', models.CharField(blank=True, max_length=200, verbose_name='name in original language')),
-                ('kind', models.CharField(choices=[('government', 'Government or ministry'), ('armed_force', 'Armed force'), ('local_population', 'Local population'), ('official', 'Official or politician'), ('media', 'Media'), ('international', 'International organisation or NGO'), ('other', 'Other')], default='other', max_length=24, verbose_name='kind')),
-                ('affiliation', models.ForeignKey(blank=True, help_text="The party this actor speaks for, e.g. a ministry's government.", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='members', to='claims.actor', verbose_name='part of')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200, unique=True, verbose_name="name")),
+                (
+                    "name_original",
+                    models.CharField(blank=True, max_length=200, verbose_name="name in original language"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("government", "Government or ministry"),
+                            ("armed_force", "Armed force"),
+                            ("local_population", "Local population"),
+                            ("official", "Official or politician"),
+                            ("media", "Media"),
+                            ("international", "International organisation or NGO"),
+                            ("other", "Other"),
+                        ],
+                        default="other",
+                        max_length=24,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "affiliation",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The party this actor speaks for, e.g. a ministry's government.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="members",
+                        to="claims.actor",
+                        verbose_name="part of",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'actor',
-                'verbose_name_plural': 'actors',
-                'ordering': ['name'],
+                "verbose_name": "actor",
+                "verbose_name_plural": "actors",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Claim',
+            name="Claim",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(verbose_name='claim (original language)')),
-                ('language', models.CharField(choices=[('zh', 'Chinese'), ('en', 'English'), ('ru', 'Russian'), ('hy', 'Armenian'), ('az', 'Azerbaijani'), ('uk', 'Ukrainian'), ('ar', 'Arabic'), ('he', 'Hebrew'), ('fa', 'Persian'), ('tr', 'Turkish'), ('fr', 'French'), ('de', 'German'), ('es', 'Spanish'), ('und', 'Other')], max_length=8, verbose_name='language')),
-                ('translation', models.TextField(blank=True, verbose_name='English translation')),
-                ('kind', models.CharField(choices=[('casualty_figure', 'Casualty figure'), ('troop_presence', 'Troop presence'), ('statement', 'Statement'), ('statistic', 'Statistic'), ('event', 'Event'), ('other', 'Other')], default='other', max_length=24, verbose_name='kind')),
-                ('occurred_on', models.DateField(blank=True, null=True, verbose_name='refers to date')),
-                ('occurred_until', models.DateField(blank=True, null=True, verbose_name='refers to date, until')),
-                ('time_precision', models.CharField(choices=[('day', 'Day'), ('week', 'Week'), ('month', 'Month')], default='day', max_length=8, verbose_name='date precision')),
-                ('stated_on', models.DateField(blank=True, help_text='When the claimant said it.', null=True, verbose_name='stated on')),
-                ('status', models.CharField(choices=[('unverified', 'Unverified'), ('in_review', 'In review'), ('supported', 'Supported'), ('refuted', 'Refuted'), ('disputed', 'Disputed'), ('unproven', 'Unproven'), ('withdrawn', 'Withdrawn')], default='unverified', editable=False, max_length=16, verbose_name='status')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('search_tokens', models.TextField(blank=True, editable=False)),
-                ('claimant', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='claims', to='claims.actor', verbose_name='claimant')),
-                ('submitter', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='submitted_claims', to=settings.AUTH_USER_MODEL, verbose_name='submitter')),
-                ('event', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='claims', to='claims.event', verbose_name='event')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("text", models.TextField(verbose_name="claim (original language)")),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[
+                            ("zh", "Chinese"),
+                            ("en", "English"),
+                            ("ru", "Russian"),
+                            ("hy", "Armenian"),
+                            ("az", "Azerbaijani"),
+                            ("uk", "Ukrainian"),
+                            ("ar", "Arabic"),
+                            ("he", "Hebrew"),
+                            ("fa", "Persian"),
+                            ("tr", "Turkish"),
+                            ("fr", "French"),
+                            ("de", "German"),
+                            ("es", "Spanish"),
+                            ("und", "Other"),
+                        ],
+                        max_length=8,
+                        verbose_name="language",
+                    ),
+                ),
+                ("translation", models.TextField(blank=True, verbose_name="English translation")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("casualty_figure", "Casualty figure"),
+                            ("troop_presence", "Troop presence"),
+                            ("statement", "Statement"),
+                            ("statistic", "Statistic"),
+                            ("event", "Event"),
+                            ("other", "Other"),
+                        ],
+                        default="other",
+                        max_length=24,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("occurred_on", models.DateField(blank=True, null=True, verbose_name="refers to date")),
+                ("occurred_until", models.DateField(blank=True, null=True, verbose_name="refers to date, until")),
+                (
+                    "time_precision",
+                    models.CharField(
+                        choices=[("day", "Day"), ("week", "Week"), ("month", "Month")],
+                        default="day",
+                        max_length=8,
+                        verbose_name="date precision",
+                    ),
+                ),
+                (
+                    "stated_on",
+                    models.DateField(
+                        blank=True, help_text="When the claimant said it.", null=True, verbose_name="stated on"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("unverified", "Unverified"),
+                            ("in_review", "In review"),
+                            ("supported", "Supported"),
+                            ("refuted", "Refuted"),
+                            ("disputed", "Disputed"),
+                            ("unproven", "Unproven"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="unverified",
+                        editable=False,
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, editable=False, verbose_name="version")),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("search_tokens", models.TextField(blank=True, editable=False)),
+                (
+                    "claimant",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="claims",
+                        to="claims.actor",
+                        verbose_name="claimant",
+                    ),
+                ),
+                (
+                    "submitter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="submitted_claims",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="submitter",
+                    ),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="claims",
+                        to="claims.event",
+                        verbose_name="event",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'claim',
-                'verbose_name_plural': 'claims',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "claim",
+                "verbose_name_plural": "claims",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ClaimLogEntry',
+            name="ClaimLogEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('created', 'Submitted'), ('edited', 'Edited'), ('status_changed', 'Status changed'), ('source_linked', 'Source linked'), ('evidence_added', 'Evidence added'), ('evidence_withdrawn', 'Evidence withdrawn')], max_length=24, verbose_name='action')),
-                ('from_status', models.CharField(blank=True, choices=[('unverified', 'Unverified'), ('in_review', 'In review'), ('supported', 'Supported'), ('refuted', 'Refuted'), ('disputed', 'Disputed'), ('unproven', 'Unproven'), ('withdrawn', 'Withdrawn')], max_length=16, verbose_name='from')),
-                ('to_status', models.CharField(blank=True, choices=[('unverified', 'Unverified'), ('in_review', 'In review'), ('supported', 'Supported'), ('refuted', 'Refuted'), ('disputed', 'Disputed'), ('unproven', 'Unproven'), ('withdrawn', 'Withdrawn')], max_length=16, verbose_name='to')),
-                ('rationale', models.TextField(blank=True, verbose_name='rationale')),
-                ('changes', models.JSONField(blank=True, default=dict, verbose_name='changes')),
-                ('claim_version', models.PositiveIntegerField(verbose_name='claim version')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='at')),
-                ('actor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('claim', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='log', to='claims.claim')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("created", "Submitted"),
+                            ("edited", "Edited"),
+                            ("status_changed", "Status changed"),
+                            ("source_linked", "Source linked"),
+                            ("evidence_added", "Evidence added"),
+                            ("evidence_withdrawn", "Evidence withdrawn"),
+                        ],
+                        max_length=24,
+                        verbose_name="action",
+                    ),
+                ),
+                (
+                    "from_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("unverified", "Unverified"),
+                            ("in_review", "In review"),
+                            ("supported", "Supported"),
+                            ("refuted", "Refuted"),
+                            ("disputed", "Disputed"),
+                            ("unproven", "Unproven"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        max_length=16,
+                        verbose_name="from",
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("unverified", "Unverified"),
+                            ("in_review", "In review"),
+                            ("supported", "Supported"),
+                            ("refuted", "Refuted"),
+                            ("disputed", "Disputed"),
+                            ("unproven", "Unproven"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        max_length=16,
+                        verbose_name="to",
+                    ),
+                ),
+                ("rationale", models.TextField(blank=True, verbose_name="rationale")),
+                ("changes", models.JSONField(blank=True, default=dict, verbose_name="changes")),
+                ("claim_version", models.PositiveIntegerField(verbose_name="claim version")),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="at")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="log", to="claims.claim"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'claim log entry',
-                'verbose_name_plural': 'claim log',
-                'ordering': ['created_at', 'id'],
+                "verbose_name": "claim log entry",
+                "verbose_name_plural": "claim log",
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Place',
+            name="Place",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('name_original', models.CharField(blank=True, max_length=200, verbose_name='name in original language')),
-                ('precision', models.CharField(choices=[('exact', 'Exact'), ('vicinity', 'Vicinity'), ('locality', 'Locality'), ('region', 'Region')], default='region', max_length=16, verbose_name='precision')),
-                ('latitude', models.DecimalField(blank=True, decimal_places=5, max_digits=8, null=True, verbose_name='latitude')),
-                ('longitude', models.DecimalField(blank=True, decimal_places=5, max_digits=8, null=True, verbose_name='longitude')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='claims.place', verbose_name='within')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "name_original",
+                    models.CharField(blank=True, max_length=200, verbose_name="name in original language"),
+                ),
+                (
+                    "precision",
+                    models.CharField(
+                        choices=[
+                            ("exact", "Exact"),
+                            ("vicinity", "Vicinity"),
+                            ("locality", "Locality"),
+                            ("region", "Region"),
+                        ],
+                        default="region",
+                        max_length=16,
+                        verbose_name="precision",
+                    ),
+                ),
+                (
+                    "latitude",
+                    models.DecimalField(blank=True, decimal_places=5, max_digits=8, null=True, verbose_name="latitude"),
+                ),
+                (
+                    "longitude",
+                    models.DecimalField(
+                        blank=True, decimal_places=5, max_digits=8, null=True, verbose_name="longitude"
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="claims.place",
+                        verbose_name="within",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'place',
-                'verbose_name_plural': 'places',
-                'ordering': ['name'],
+                "verbose_name": "place",
+                "verbose_name_plural": "places",
+                "ordering": ["name"],
             },
         ),
         migrations.AddField(
-            model_name='event',
-            name='place',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='claims.place', verbose_name='place'),
+            model_name="event",
+            name="place",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                to="claims.place",
+                verbose_name="place",
+            ),
         ),
         migrations.AddField(
-            model_name='claim',
-            name='place',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='claims', to='claims.place', verbose_name='place'),
+            model_name="claim",
+            name="place",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="claims",
+                to="claims.place",
+                verbose_name="place",
+            ),
         ),
         migrations.CreateModel(
-            name='TroopPresence',
+            name="TroopPresence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('presence', models.CharField(choices=[('present', 'Present'), ('absent', 'Absent')], max_length=8, verbose_name='present or absent')),
-                ('period_start', models.DateField(blank=True, null=True, verbose_name='from')),
-                ('period_end', models.DateField(blank=True, null=True, verbose_name='until')),
-                ('time_precision', models.CharField(choices=[('day', 'Day'), ('week', 'Week'), ('month', 'Month')], default='day', max_length=8, verbose_name='date precision')),
-                ('claim', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='troop_presences', to='claims.claim')),
-                ('force', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='claims.actor', verbose_name='force')),
-                ('place', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='claims.place', verbose_name='place')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "presence",
+                    models.CharField(
+                        choices=[("present", "Present"), ("absent", "Absent")],
+                        max_length=8,
+                        verbose_name="present or absent",
+                    ),
+                ),
+                ("period_start", models.DateField(blank=True, null=True, verbose_name="from")),
+                ("period_end", models.DateField(blank=True, null=True, verbose_name="until")),
+                (
+                    "time_precision",
+                    models.CharField(
+                        choices=[("day", "Day"), ("week", "Week"), ("month", "Month")],
+                        default="day",
+                        max_length=8,
+                        verbose_name="date precision",
+                    ),
+                ),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="troop_presences", to="claims.claim"
+                    ),
+                ),
+                (
+                    "force",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="claims.actor",
+                        verbose_name="force",
+                    ),
+                ),
+                (
+                    "place",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="claims.place",
+                        verbose_name="place",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'troop presence',
-                'verbose_name_plural': 'troop presences',
+                "verbose_name": "troop presence",
+                "verbose_name_plural": "troop presences",
             },
         ),
         migrations.CreateModel(
-            name='Verdict',
+            name="Verdict",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rating', models.CharField(choices=[('unverified', 'Unverified'), ('in_review', 'In review'), ('supported', 'Supported'), ('refuted', 'Refuted'), ('disputed', 'Disputed'), ('unproven', 'Unproven'), ('withdrawn', 'Withdrawn')], max_length=16, verbose_name='rating')),
-                ('rationale', models.TextField(verbose_name='rationale')),
-                ('published_at', models.DateTimeField(auto_now_add=True, verbose_name='published at')),
-                ('superseded_at', models.DateTimeField(blank=True, null=True, verbose_name='superseded at')),
-                ('claim', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='verdicts', to='claims.claim')),
-                ('published_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "rating",
+                    models.CharField(
+                        choices=[
+                            ("unverified", "Unverified"),
+                            ("in_review", "In review"),
+                            ("supported", "Supported"),
+                            ("refuted", "Refuted"),
+                            ("disputed", "Disputed"),
+                            ("unproven", "Unproven"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        max_length=16,
+                        verbose_name="rating",
+                    ),
+                ),
+                ("rationale", models.TextField(verbose_name="rationale")),
+                ("published_at", models.DateTimeField(auto_now_add=True, verbose_name="published at")),
+                ("superseded_at", models.DateTimeField(blank=True, null=True, verbose_name="superseded at")),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="verdicts", to="claims.claim"
+                    ),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'verdict',
-                'verbose_name_plural': 'verdicts',
-                'ordering': ['-published_at', '-id'],
-                'get_latest_by': 'published_at',
+                "verbose_name": "verdict",
+                "verbose_name_plural": "verdicts",
+                "ordering": ["-published_at", "-id"],
+                "get_latest_by": "published_at",
             },
         ),
         migrations.CreateModel(
-            name='CasualtyFigure',
+            name="CasualtyFigure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('category', models.CharField(choices=[('killed', 'Killed'), ('injured', 'Injured'), ('missing', 'Missing')], max_length=16, verbose_name='category')),
-                ('population', models.CharField(choices=[('all', 'All'), ('civilians', 'Civilians'), ('military', 'Military')], default='all', max_length=16, verbose_name='who is counted')),
-                ('qualifier', models.CharField(choices=[('exact', 'Exactly'), ('at_least', 'At least'), ('up_to', 'Up to'), ('about', 'About')], max_length=16, verbose_name='qualifier')),
-                ('low', models.PositiveIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='low bound')),
-                ('high', models.PositiveIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='high bound')),
-                ('as_of', models.DateField(blank=True, help_text='When this count was reported.', null=True, verbose_name='as of')),
-                ('claim', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='casualty_figures', to='claims.claim')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[("killed", "Killed"), ("injured", "Injured"), ("missing", "Missing")],
+                        max_length=16,
+                        verbose_name="category",
+                    ),
+                ),
+                (
+                    "population",
+                    models.CharField(
+                        choices=[("all", "All"), ("civilians", "Civilians"), ("military", "Military")],
+                        default="all",
+                        max_length=16,
+                        verbose_name="who is counted",
+                    ),
+                ),
+                (
+                    "qualifier",
+                    models.CharField(
+                        choices=[
+                            ("exact", "Exactly"),
+                            ("at_least", "At least"),
+                            ("up_to", "Up to"),
+                            ("about", "About"),
+                        ],
+                        max_length=16,
+                        verbose_name="qualifier",
+                    ),
+                ),
+                (
+                    "low",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="low bound",
+                    ),
+                ),
+                (
+                    "high",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="high bound",
+                    ),
+                ),
+                (
+                    "as_of",
+                    models.DateField(
+                        blank=True, help_text="When this count was reported.", null=True, verbose_name="as of"
+                    ),
+                ),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="casualty_figures", to="claims.claim"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'casualty figure',
-                'verbose_name_plural': 'casualty figures',
-                'ordering': ['category', 'population', 'id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('low__isnull', True), ('high__isnull', True), ('high__gte', models.F('low')), _connector='OR'), name='casualty_bounds_ordered'), models.CheckConstraint(condition=models.Q(('low__isnull', False), ('high__isnull', False), _connector='OR'), name='casualty_has_bound')],
+                "verbose_name": "casualty figure",
+                "verbose_name_plural": "casualty figures",
+                "ordering": ["category", "population", "id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("low__isnull", True),
+                            ("high__isnull", True),
+                            ("high__gte", models.F("low")),
+                            _connector="OR",
+                        ),
+                        name="casualty_bounds_ordered",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("low__isnull", False), ("high__isnull", False), _connector="OR"),
+                        name="casualty_has_bound",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ClaimSource',
+            name="ClaimSource",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('origin', 'Origin'), ('repetition', 'Repetition')], default='origin', max_length=16, verbose_name='role')),
-                ('quoted_passage', models.TextField(blank=True, verbose_name='quoted passage')),
-                ('added_at', models.DateTimeField(auto_now_add=True, verbose_name='added at')),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True, verbose_name='withdrawn at')),
-                ('quote_match', models.CharField(choices=[('pending', 'Not checked yet'), ('found', 'Found'), ('not_found', 'Not found'), ('source_unavailable', 'Source unavailable')], default='pending', max_length=24, verbose_name='quote found')),
-                ('figures_match', models.CharField(choices=[('pending', 'Not checked yet'), ('found', 'Found'), ('not_found', 'Not found'), ('source_unavailable', 'Source unavailable')], default='pending', max_length=24, verbose_name='figures found')),
-                ('matched_excerpt', models.TextField(blank=True, verbose_name='matched excerpt')),
-                ('added_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('claim', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='source_links', to='claims.claim')),
-                ('matched_check', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='sources.sourcecheck')),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='claim_links', to='sources.source')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("origin", "Origin"), ("repetition", "Repetition")],
+                        default="origin",
+                        max_length=16,
+                        verbose_name="role",
+                    ),
+                ),
+                ("quoted_passage", models.TextField(blank=True, verbose_name="quoted passage")),
+                ("added_at", models.DateTimeField(auto_now_add=True, verbose_name="added at")),
+                ("withdrawn_at", models.DateTimeField(blank=True, null=True, verbose_name="withdrawn at")),
+                (
+                    "quote_match",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Not checked yet"),
+                            ("found", "Found"),
+                            ("not_found", "Not found"),
+                            ("source_unavailable", "Source unavailable"),
+                        ],
+                        default="pending",
+                        max_length=24,
+                        verbose_name="quote found",
+                    ),
+                ),
+                (
+                    "figures_match",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Not checked yet"),
+                            ("found", "Found"),
+                            ("not_found", "Not found"),
+                            ("source_unavailable", "Source unavailable"),
+                        ],
+                        default="pending",
+                        max_length=24,
+                        verbose_name="figures found",
+                    ),
+                ),
+                ("matched_excerpt", models.TextField(blank=True, verbose_name="matched excerpt")),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="source_links", to="claims.claim"
+                    ),
+                ),
+                (
+                    "matched_check",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="sources.sourcecheck",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="claim_links", to="sources.source"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'claim source',
-                'verbose_name_plural': 'claim sources',
-                'ordering': ['added_at', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('claim', 'source'), name='unique_claim_source')],
+                "verbose_name": "claim source",
+                "verbose_name_plural": "claim sources",
+                "ordering": ["added_at", "id"],
+                "constraints": [models.UniqueConstraint(fields=("claim", "source"), name="unique_claim_source")],
             },
         ),
         migrations.CreateModel(
-            name='Evidence',
+            name="Evidence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stance', models.CharField(choices=[('supports', 'Supports'), ('refutes', 'Refutes'), ('context', 'Context')], max_length=16, verbose_name='stance')),
-                ('file', models.FileField(blank=True, upload_to='evidence/%Y/%m/', validators=[claims.uploads.validate_evidence_file], verbose_name='file')),
-                ('file_content_type', models.CharField(blank=True, editable=False, max_length=100)),
-                ('file_size', models.PositiveBigIntegerField(blank=True, editable=False, null=True)),
-                ('quoted_passage', models.TextField(blank=True, verbose_name='quoted passage')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='added at')),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True, verbose_name='withdrawn at')),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('claim', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='evidence', to='claims.claim')),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='evidence', to='sources.source', verbose_name='source')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "stance",
+                    models.CharField(
+                        choices=[("supports", "Supports"), ("refutes", "Refutes"), ("context", "Context")],
+                        max_length=16,
+                        verbose_name="stance",
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        blank=True,
+                        upload_to="evidence/%Y/%m/",
+                        validators=[claims.uploads.validate_evidence_file],
+                        verbose_name="file",
+                    ),
+                ),
+                ("file_content_type", models.CharField(blank=True, editable=False, max_length=100)),
+                ("file_size", models.PositiveBigIntegerField(blank=True, editable=False, null=True)),
+                ("quoted_passage", models.TextField(blank=True, verbose_name="quoted passage")),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="added at")),
+                ("withdrawn_at", models.DateTimeField(blank=True, null=True, verbose_name="withdrawn at")),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="evidence", to="claims.claim"
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="evidence",
+                        to="sources.source",
+                        verbose_name="source",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'evidence',
-                'verbose_name_plural': 'evidence',
-                'ordering': ['created_at', 'id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('source__isnull', False), models.Q(('file', ''), _negated=True), _connector='OR'), name='evidence_has_source_or_file', violation_error_message='Give a source URL, a file, or both.')],
+                "verbose_name": "evidence",
+                "verbose_name_plural": "evidence",
+                "ordering": ["created_at", "id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("source__isnull", False), models.Q(("file", ""), _negated=True), _connector="OR"
+                        ),
+                        name="evidence_has_source_or_file",
+                        violation_error_message="Give a source URL, a file, or both.",
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='place',
-            constraint=models.UniqueConstraint(fields=('name', 'precision'), name='unique_place_name_precision'),
+            model_name="place",
+            constraint=models.UniqueConstraint(fields=("name", "precision"), name="unique_place_name_precision"),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('occurred_until__isnull', True), ('occurred_until__gte', models.F('occurred_on')), _connector='OR'), name='claim_period_ordered', violation_error_message='The end date is before the start date.'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("occurred_until__isnull", True), ("occurred_until__gte", models.F("occurred_on")), _connector="OR"
+                ),
+                name="claim_period_ordered",
+                violation_error_message="The end date is before the start date.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='trooppresence',
-            constraint=models.CheckConstraint(condition=models.Q(('period_end__isnull', True), ('period_start__isnull', True), ('period_end__gte', models.F('period_start')), _connector='OR'), name='presence_period_ordered', violation_error_message='The end of the period is before its start.'),
+            model_name="trooppresence",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("period_end__isnull", True),
+                    ("period_start__isnull", True),
+                    ("period_end__gte", models.F("period_start")),
+                    _connector="OR",
+                ),
+                name="presence_period_ordered",
+                violation_error_message="The end of the period is before its start.",
+            ),
         ),
     ]

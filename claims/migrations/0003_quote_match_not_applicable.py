@@ -4,20 +4,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('claims', '0002_roles_and_append_only_log'),
+        ("claims", "0002_roles_and_append_only_log"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='claimsource',
-            name='figures_match',
-            field=models.CharField(choices=[('pending', 'Not checked yet'), ('found', 'Found'), ('not_found', 'Not found'), ('source_unavailable', 'Source unavailable'), ('not_applicable', 'Nothing to look for')], default='pending', max_length=24, verbose_name='figures found'),
+            model_name="claimsource",
+            name="figures_match",
+            field=models.CharField(
+                choices=[
+                    ("pending", "Not checked yet"),
+                    ("found", "Found"),
+                    ("not_found", "Not found"),
+                    ("source_unavailable", "Source unavailable"),
+                    ("not_applicable", "Nothing to look for"),
+                ],
+                default="pending",
+                max_length=24,
+                verbose_name="figures found",
+            ),
         ),
         migrations.AlterField(
-            model_name='claimsource',
-            name='quote_match',
-            field=models.CharField(choices=[('pending', 'Not checked yet'), ('found', 'Found'), ('not_found', 'Not found'), ('source_unavailable', 'Source unavailable'), ('not_applicable', 'Nothing to look for')], default='pending', max_length=24, verbose_name='quote found'),
+            model_name="claimsource",
+            name="quote_match",
+            field=models.CharField(
+                choices=[
+                    ("pending", "Not checked yet"),
+                    ("found", "Found"),
+                    ("not_found", "Not found"),
+                    ("source_unavailable", "Source unavailable"),
+                    ("not_applicable", "Nothing to look for"),
+                ],
+                default="pending",
+                max_length=24,
+                verbose_name="quote found",
+            ),
         ),
     ]

@@ -43,7 +43,9 @@ class Migration(migrations.Migration):
         for model_name in ("actor", "place", "event")
     ] + [
         migrations.RunPython(fill_name_keys, migrations.RunPython.noop),
-        migrations.AlterField(model_name="actor", name="name", field=models.CharField(max_length=200, verbose_name="name")),
+        migrations.AlterField(
+            model_name="actor", name="name", field=models.CharField(max_length=200, verbose_name="name")
+        ),
         migrations.RemoveConstraint(model_name="place", name="unique_place_name_precision"),
         migrations.AddConstraint(
             model_name="actor",

@@ -5,50 +5,87 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('claims', '0005_name_keys'),
+        ("claims", "0005_name_keys"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='claim',
-            name='text',
-            field=models.TextField(max_length=5000, validators=[django.core.validators.MaxLengthValidator(5000)], verbose_name='claim (original language)'),
+            model_name="claim",
+            name="text",
+            field=models.TextField(
+                max_length=5000,
+                validators=[django.core.validators.MaxLengthValidator(5000)],
+                verbose_name="claim (original language)",
+            ),
         ),
         migrations.AlterField(
-            model_name='claim',
-            name='translation',
-            field=models.TextField(blank=True, max_length=15000, validators=[django.core.validators.MaxLengthValidator(15000)], verbose_name='English translation'),
+            model_name="claim",
+            name="translation",
+            field=models.TextField(
+                blank=True,
+                max_length=15000,
+                validators=[django.core.validators.MaxLengthValidator(15000)],
+                verbose_name="English translation",
+            ),
         ),
         migrations.AlterField(
-            model_name='claimlogentry',
-            name='rationale',
-            field=models.TextField(blank=True, max_length=10000, validators=[django.core.validators.MaxLengthValidator(10000)], verbose_name='rationale'),
+            model_name="claimlogentry",
+            name="rationale",
+            field=models.TextField(
+                blank=True,
+                max_length=10000,
+                validators=[django.core.validators.MaxLengthValidator(10000)],
+                verbose_name="rationale",
+            ),
         ),
         migrations.AlterField(
-            model_name='claimsource',
-            name='quoted_passage',
-            field=models.TextField(blank=True, max_length=5000, validators=[django.core.validators.MaxLengthValidator(5000)], verbose_name='quoted passage'),
+            model_name="claimsource",
+            name="quoted_passage",
+            field=models.TextField(
+                blank=True,
+                max_length=5000,
+                validators=[django.core.validators.MaxLengthValidator(5000)],
+                verbose_name="quoted passage",
+            ),
         ),
         migrations.AlterField(
-            model_name='event',
-            name='description',
-            field=models.TextField(blank=True, max_length=10000, validators=[django.core.validators.MaxLengthValidator(10000)], verbose_name='description'),
+            model_name="event",
+            name="description",
+            field=models.TextField(
+                blank=True,
+                max_length=10000,
+                validators=[django.core.validators.MaxLengthValidator(10000)],
+                verbose_name="description",
+            ),
         ),
         migrations.AlterField(
-            model_name='evidence',
-            name='note',
-            field=models.TextField(blank=True, max_length=10000, validators=[django.core.validators.MaxLengthValidator(10000)], verbose_name='note'),
+            model_name="evidence",
+            name="note",
+            field=models.TextField(
+                blank=True,
+                max_length=10000,
+                validators=[django.core.validators.MaxLengthValidator(10000)],
+                verbose_name="note",
+            ),
         ),
         migrations.AlterField(
-            model_name='evidence',
-            name='quoted_passage',
-            field=models.TextField(blank=True, max_length=5000, validators=[django.core.validators.MaxLengthValidator(5000)], verbose_name='quoted passage'),
+            model_name="evidence",
+            name="quoted_passage",
+            field=models.TextField(
+                blank=True,
+                max_length=5000,
+                validators=[django.core.validators.MaxLengthValidator(5000)],
+                verbose_name="quoted passage",
+            ),
         ),
         migrations.AlterField(
-            model_name='verdict',
-            name='rationale',
-            field=models.TextField(max_length=10000, validators=[django.core.validators.MaxLengthValidator(10000)], verbose_name='rationale'),
+            model_name="verdict",
+            name="rationale",
+            field=models.TextField(
+                max_length=10000,
+                validators=[django.core.validators.MaxLengthValidator(10000)],
+                verbose_name="rationale",
+            ),
         ),
     ]

@@ -4,15 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('claims', '0006_text_limits'),
+        ("claims", "0006_text_limits"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='claimlogentry',
-            name='action',
-            field=models.CharField(choices=[('created', 'Submitted'), ('edited', 'Edited'), ('status_changed', 'Status changed'), ('source_linked', 'Source linked'), ('source_withdrawn', 'Source withdrawn'), ('evidence_added', 'Evidence added'), ('evidence_withdrawn', 'Evidence withdrawn')], max_length=24, verbose_name='action'),
+            model_name="claimlogentry",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("created", "Submitted"),
+                    ("edited", "Edited"),
+                    ("status_changed", "Status changed"),
+                    ("source_linked", "Source linked"),
+                    ("source_withdrawn", "Source withdrawn"),
+                    ("evidence_added", "Evidence added"),
+                    ("evidence_withdrawn", "Evidence withdrawn"),
+                ],
+                max_length=24,
+                verbose_name="action",
+            ),
         ),
     ]

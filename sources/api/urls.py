@@ -2,10 +2,11 @@
 
 from rest_framework.routers import DefaultRouter
 
-from .views import SourceViewSet
+from .views import OutletViewSet, SourceViewSet
 
 router = DefaultRouter()
 router.include_root_view = False
 router.register("sources", SourceViewSet, basename="source")
+router.register("outlets", OutletViewSet, basename="outlet")
 
 urlpatterns = router.urls

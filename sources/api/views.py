@@ -1,6 +1,10 @@
 """Sources: read them with their latest check, read their check history
 and what changed between checks, and ask for a check now."""
 
+import unicodedata
+
+import django_filters
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -15,9 +19,15 @@ from tracker.api.renderers import FileDownloadRenderer
 
 from ..changes import changes_since_previous
 from ..downloads import archive_download
-from ..models import Source
+from ..models import Outlet, Source
 from ..services import request_check
-from .serializers import CheckChangesSerializer, CheckRequestedSerializer, SourceCheckSerializer, SourceSerializer
+from .serializers import (
+    CheckChangesSerializer,
+    CheckRequestedSerializer,
+    OutletSerializer,
+    SourceCheckSerializer,
+    SourceSerializer,
+)
 
 
 class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -76,3 +86,29 @@ class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         request_check(source)
         answer = {"detail": "A check of this source was requested.", "check_requested_at": source.check_requested_at}
         return Response(CheckRequestedSerializer(answer).data, status=status.HTTP_202_ACCEPTED)
+
+
+class OutletFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="filter_names", help_text="A part of its name or domain, ignoring case and width."
+    )
+
+    class Meta:
+        model = Outlet
+        fields = ["kind", "country"]
+
+    def filter_names(self, queryset, name, value):
+        # Full-width letters typed on a Chinese keyboard are the letters they show.
+        value = unicodedata.normalize("NFKC", value).strip()
+        return queryset.filter(Q(name__icontains=value) | Q(domain__icontains=value))
+
+
+class OutletViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Outlets, the publishers of sources; ``q`` searches their names and domains."""
+
+    queryset = Outlet.objects.all()
+    serializer_class = OutletSerializer
+    filterset_class = OutletFilterSet
+    ordering_fields = ["name"]
+    ordering = ("name", "id")
+    permission_classes = [IsMember]

@@ -20,7 +20,8 @@ from sources.models import Outlet
 from sources.services import get_or_create_source
 
 from .lookups import resolve_actor, resolve_place
-from .models import Actor, Claim, Event, Place
+from .models import Actor, ActorAlias, Claim, Event, Place
+from .names import name_key, tidy_name
 from .services import SourceLinkData, add_evidence, submit_claim
 from .workflow import change_status
 
@@ -47,6 +48,17 @@ def _ensure_user(spec: dict) -> User:
     return user
 
 
+def _ensure_aliases(actor: Actor, names) -> None:
+    """Give ``actor`` each of ``names`` (its name in the original language
+    among them) as an alias, so that the party is found by any of them
+    ("当地亚美尼亚官员" in a Chinese article is the local Armenians) and the
+    event page shows their figures together."""
+    for name in names:
+        key = name_key(name)
+        if key and key != actor.name_key and not ActorAlias.objects.filter(name_key=key).exists():
+            ActorAlias.objects.create(actor=actor, name=tidy_name(name))
+
+
 @transaction.atomic
 def load_demo(path: Path = DEMO_FIXTURE) -> DemoResult:
     data = json.loads(path.read_text(encoding="utf-8"))
@@ -59,10 +71,11 @@ def load_demo(path: Path = DEMO_FIXTURE) -> DemoResult:
         Outlet.objects.get_or_create(name=spec["name"], defaults=spec)
     actors = {}
     for spec in data["actors"]:
-        defaults = {k: v for k, v in spec.items() if k not in ("name", "affiliation")}
+        defaults = {k: v for k, v in spec.items() if k not in ("name", "affiliation", "aliases")}
         if spec.get("affiliation"):
             defaults["affiliation"] = actors[spec["affiliation"]]
         actors[spec["name"]] = resolve_actor(spec["name"]) or Actor.objects.create(name=spec["name"], **defaults)
+        _ensure_aliases(actors[spec["name"]], [spec.get("name_original", ""), *spec.get("aliases", [])])
     places = {}
     for spec in data["places"]:
         places[spec["name"]] = resolve_place(spec["name"], spec["precision"]) or Place.objects.create(

@@ -342,9 +342,9 @@ def _merge_message(kind: str, merged, into) -> str:
     return f"{kind} “{merged}” (#{merged.pk}) merged into “{into}” (#{into.pk})"
 
 
-def _check_mergeable(merged, into, noun: str) -> None:
+def _check_mergeable(merged, into) -> None:
     if merged.pk == into.pk:
-        raise ValidationError({"into": _("A %(noun)s cannot be merged into itself.") % {"noun": noun}})
+        raise ValidationError({"into": _("“%(name)s” cannot be merged into itself.") % {"name": merged}})
     if merged.merged_into_id is not None:
         raise ValidationError(
             _("“%(name)s” was already merged into “%(into)s”.") % {"name": merged, "into": merged.merged_into}
@@ -386,7 +386,7 @@ def merge_actors(merged: Actor, into: Actor, user) -> Actor:
     require(user, Action.MERGE_NAMED_ROWS)
     rows = _lock(Actor, merged, into)
     merged, into = rows[merged.pk], rows[into.pk]
-    _check_mergeable(merged, into, _("party"))
+    _check_mergeable(merged, into)
     change = [_loggable(merged), _loggable(into)]
 
     def move(claim):
@@ -427,7 +427,7 @@ def merge_places(merged: Place, into: Place, user) -> Place:
     require(user, Action.MERGE_NAMED_ROWS)
     rows = _lock(Place, merged, into)
     merged, into = rows[merged.pk], rows[into.pk]
-    _check_mergeable(merged, into, _("place"))
+    _check_mergeable(merged, into)
     change = [_loggable(merged), _loggable(into)]
 
     def move(claim):
@@ -462,49 +462,59 @@ def _add_place_name(place: Place, name: str) -> None:
         PlaceAlias.objects.create(place=place, name=tidy_name(name))
 
 
-@transaction.atomic
-def add_actor_alias(actor: Actor, user, name: str) -> ActorAlias | None:
-    """Give ``actor`` another name, after which that name finds it. A name
-    that already finds another party is refused (merge them instead); one
-    that already finds ``actor`` changes nothing (``None``)."""
-    require(user, Action.MERGE_NAMED_ROWS)
+def check_actor_alias(actor: Actor, name: str) -> bool:
+    """Whether ``name`` would be a new name of ``actor`` (``False``: it
+    already finds it). Raises ``ValidationError`` for an empty name or one
+    that already finds another party (merge the two instead)."""
     if not name_key(name):
         raise ValidationError({"name": _("Give the other name.")})
     found = resolve_actor(name)
-    if found is not None:
-        if found.pk == survivor(actor).pk:
-            return None
+    if found is not None and found.pk != survivor(actor).pk:
         raise ValidationError(
             {
                 "name": _("“%(name)s” is already a name of “%(party)s”: merge the two parties instead.")
                 % {"name": name, "party": found}
             }
         )
+    return found is None
+
+
+@transaction.atomic
+def add_actor_alias(actor: Actor, user, name: str) -> ActorAlias | None:
+    """Give ``actor`` another name, after which that name finds it; ``None``
+    when the name finds it already (see ``check_actor_alias``)."""
+    require(user, Action.MERGE_NAMED_ROWS)
+    if not check_actor_alias(actor, name):
+        return None
     alias = ActorAlias(actor=survivor(actor), name=tidy_name(name))
     alias.full_clean()
     alias.save()
     return alias
 
 
-@transaction.atomic
-def add_place_alias(place: Place, user, name: str) -> PlaceAlias | None:
-    """Give ``place`` another name; one that already finds it changes nothing
-    (``None``). A name may find places of different precisions."""
-    require(user, Action.MERGE_NAMED_ROWS)
+def check_place_alias(place: Place, name: str) -> bool:
+    """As ``check_actor_alias``, for a place (at its precision: a name may
+    find places of different precisions)."""
     if not name_key(name):
         raise ValidationError({"name": _("Give the other name.")})
-    place = survivor(place)
-    found = resolve_place(name, place.precision)
-    if found is not None:
-        if found.pk == place.pk:
-            return None
+    found = resolve_place(name, survivor(place).precision)
+    if found is not None and found.pk != survivor(place).pk:
         raise ValidationError(
             {
                 "name": _("“%(name)s” is already a name of “%(place)s”: merge the two places instead.")
                 % {"name": name, "place": found}
             }
         )
-    alias = PlaceAlias(place=place, name=tidy_name(name))
+    return found is None
+
+
+@transaction.atomic
+def add_place_alias(place: Place, user, name: str) -> PlaceAlias | None:
+    """Give ``place`` another name; ``None`` when the name finds it already."""
+    require(user, Action.MERGE_NAMED_ROWS)
+    if not check_place_alias(place, name):
+        return None
+    alias = PlaceAlias(place=survivor(place), name=tidy_name(name))
     alias.full_clean()
     alias.save()
     return alias

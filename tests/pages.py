@@ -4,7 +4,17 @@ a snapshot of the rows a refused request must leave as they were."""
 import pytest
 from django.contrib.auth.models import User
 
-from claims.models import CasualtyFigure, Claim, ClaimLogEntry, ClaimSource, Event, Evidence, TroopPresence
+from claims.models import (
+    Actor,
+    CasualtyFigure,
+    Claim,
+    ClaimLogEntry,
+    ClaimSource,
+    Event,
+    Evidence,
+    Place,
+    TroopPresence,
+)
 from sources.models import Source
 
 
@@ -55,6 +65,9 @@ def database_state() -> dict:
         "sources": list(Source.objects.order_by("pk").values_list("pk", "url", "check_requested_at")),
         "evidence": list(Evidence.objects.order_by("pk").values_list("pk", "withdrawn_at")),
         "events": Event.objects.count(),
+        "parties": list(Actor.objects.order_by("pk").values_list("pk", "merged_into")),
+        "places": list(Place.objects.order_by("pk").values_list("pk", "merged_into")),
+        "claimants": list(Claim.objects.order_by("pk").values_list("pk", "claimant", "place")),
         "passwords": list(User.objects.order_by("pk").values_list("pk", "password")),
     }
 

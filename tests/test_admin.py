@@ -23,6 +23,7 @@ from accounts.roles import Role
 from claims.choices import ClaimStatus, Stance
 from claims.models import (
     Actor,
+    ActorAlias,
     CasualtyFigure,
     Claim,
     ClaimLogEntry,
@@ -30,6 +31,7 @@ from claims.models import (
     Event,
     Evidence,
     Place,
+    PlaceAlias,
     TroopPresence,
     Verdict,
 )
@@ -325,9 +327,49 @@ def test_every_list_and_search_of_the_admin_answers(admin_client, published, mod
     assert admin_client.get(changelist, {"q": "mines"}).status_code == 200
 
 
+# Other names of parties and places: added through claims.services (which
+# refuses a name that finds another row), never changed nor deleted.
+ALIAS_MODELS = [ActorAlias, PlaceAlias]
+
+
+@pytest.mark.parametrize("model", ALIAS_MODELS)
+def test_other_names_are_added_through_the_service_and_never_changed(admin_client, model):
+    owner_field = "actor" if model is ActorAlias else "place"
+    owner_model = Actor if model is ActorAlias else Place
+    owner = owner_model.objects.create(name="Armed Forces of Armenia")
+    other = owner_model.objects.create(name="Government of Armenia")
+    add = reverse(f"admin:claims_{model._meta.model_name}_add")
+
+    response = admin_client.post(add, {owner_field: owner.pk, "name": "亚美尼亚武装部队"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    alias = model.objects.get()
+    assert (getattr(alias, owner_field), alias.name) == (owner, "亚美尼亚武装部队")
+
+    taken = admin_client.post(add, {owner_field: other.pk, "name": "ARMED FORCES of armenia"})
+    assert taken.status_code == 200
+    assert "merge the two" in taken.content.decode()
+    assert model.objects.count() == 1
+
+    change = reverse(f"admin:claims_{model._meta.model_name}_change", args=[alias.pk])
+    admin_client.post(change, {owner_field: other.pk, "name": "Renamed"})
+    alias.refresh_from_db()
+    assert (getattr(alias, owner_field), alias.name) == (owner, "亚美尼亚武装部队")
+    assert (
+        admin_client.post(reverse(f"admin:claims_{model._meta.model_name}_delete", args=[alias.pk])).status_code == 403
+    )
+    assert model.objects.count() == 1
+
+
+@pytest.mark.parametrize("model", ALIAS_MODELS)
+def test_the_lists_of_other_names_answer(admin_client, model):
+    changelist = reverse(f"admin:claims_{model._meta.model_name}_changelist")
+    assert admin_client.get(changelist).status_code == 200
+    assert admin_client.get(changelist, {"q": "armenia"}).status_code == 200
+
+
 def test_every_domain_models_admin_is_covered_here():
     """A model admin added later must say here how it keeps the record."""
-    covered = {*READ_ONLY_MODELS, *REFERENCE_MODELS}
+    covered = {*READ_ONLY_MODELS, *REFERENCE_MODELS, *ALIAS_MODELS}
     registered = {model for model in admin.site._registry if model._meta.app_label in ("claims", "sources")}
     assert registered == covered
 

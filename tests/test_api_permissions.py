@@ -13,13 +13,13 @@ from rest_framework.test import APIClient
 
 from accounts.roles import Role
 from claims.choices import ClaimStatus, Stance
-from claims.models import Claim, ClaimLogEntry, ClaimSource, Event, Evidence, Verdict
+from claims.models import Actor, Claim, ClaimLogEntry, ClaimSource, Event, Evidence, Place, Verdict
 from claims.services import add_evidence
 from claims.workflow import change_status
 from sources.archive import archive
 from sources.choices import CheckOutcome
 from sources.fetch import Exchange, FetchResult
-from sources.models import Source, SourceCheck
+from sources.models import Outlet, Source, SourceCheck
 
 ROLES = ("anonymous", "outsider", "reviewer", "editor", "admin_user")
 
@@ -82,6 +82,21 @@ MATRIX = [
     # The slug is the event page's address: changing it breaks the links to it.
     ("patch", "/api/events/{event}/", {"slug": "shusha-1992"}, (401, 403, 403, 200, 200)),
     ("get", "/api/me/", None, (401, 200, 200, 200, 200)),
+    ("get", "/api/actors/", None, (401, 403, 200, 200, 200)),
+    ("get", "/api/actors/?q=armenia", None, (401, 403, 200, 200, 200)),
+    ("get", "/api/actors/{party}/", None, (401, 403, 200, 200, 200)),
+    # Parties are written by the claim services (by name) and the admin, not here.
+    ("post", "/api/actors/", {"name": "New party"}, (405, 405, 405, 405, 405)),
+    ("patch", "/api/actors/{party}/", {"name": "Renamed"}, (405, 405, 405, 405, 405)),
+    # A merge rewrites the claimant of every claim that names the party: editors only.
+    ("post", "/api/actors/{duplicate_party}/merge/", {"into": "{party}"}, (401, 403, 403, 200, 200)),
+    ("get", "/api/places/", None, (401, 403, 200, 200, 200)),
+    ("get", "/api/places/{place}/", None, (401, 403, 200, 200, 200)),
+    ("post", "/api/places/{duplicate_place}/merge/", {"into": "{place}"}, (401, 403, 403, 200, 200)),
+    ("get", "/api/outlets/", None, (401, 403, 200, 200, 200)),
+    ("get", "/api/outlets/?q=example", None, (401, 403, 200, 200, 200)),
+    ("get", "/api/outlets/{outlet}/", None, (401, 403, 200, 200, 200)),
+    ("post", "/api/outlets/", {"name": "New outlet"}, (405, 405, 405, 405, 405)),
 ]
 
 CELLS = [
@@ -110,6 +125,12 @@ def world(make_user, claim_factory, settings, tmp_path):
     change_status(published, deputy, ClaimStatus.REFUTED, rationale="Contradicted.", expected_version=2)
     evidence = add_evidence(open_claim, submitter, stance=Stance.SUPPORTS, source_url="https://example.org/ev")
     event = Event.objects.create(name="Battle of Shusha", slug="battle-of-shusha")
+    party, duplicate_party = (
+        Actor.objects.create(name="Armed Forces of Armenia"),
+        Actor.objects.create(name="亚美尼亚军队"),
+    )
+    place, duplicate_place = Place.objects.create(name="Shusha"), Place.objects.create(name="舒沙")
+    Claim.objects.filter(pk=open_claim.pk).update(claimant=duplicate_party, place=duplicate_place)
     source = open_claim.source_links.get().source
     now = timezone.now()
     # The check that answered the source's request, so that a new one may be asked for.
@@ -131,6 +152,11 @@ def world(make_user, claim_factory, settings, tmp_path):
         "check": check.pk,
         "event": event.pk,
         "link": open_claim.source_links.get().pk,
+        "party": party.pk,
+        "duplicate_party": duplicate_party.pk,
+        "place": place.pk,
+        "duplicate_place": duplicate_place.pk,
+        "outlet": Outlet.objects.create(name="Example News", domain="example.org").pk,
     }
 
 
@@ -144,6 +170,9 @@ def database_state():
         "verdicts": list(Verdict.objects.order_by("pk").values_list("pk", "superseded_at")),
         "sources": list(Source.objects.order_by("pk").values_list("pk", "check_requested_at")),
         "events": list(Event.objects.order_by("pk").values_list("pk", "name", "slug")),
+        "parties": list(Actor.objects.order_by("pk").values_list("pk", "name", "merged_into")),
+        "places": list(Place.objects.order_by("pk").values_list("pk", "name", "merged_into")),
+        "claimants": list(Claim.objects.order_by("pk").values_list("pk", "claimant", "place")),
     }
 
 
@@ -154,6 +183,8 @@ def test_permission_matrix(request, world, method, path, payload, role, expected
         client.force_authenticate(request.getfixturevalue(role))
     before = database_state()
 
+    if payload:  # ids of the world's rows, named as in the path
+        payload = {name: value.format(**world) if isinstance(value, str) else value for name, value in payload.items()}
     response = getattr(client, method)(path.format(**world), payload, format="json")
 
     assert response.status_code == expected, response.content

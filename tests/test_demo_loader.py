@@ -6,12 +6,36 @@ import pytest
 from django.core.management import call_command
 
 from claims.choices import BoundQualifier, CasualtyCategory, ClaimStatus, Population, Presence
-from claims.models import Actor, CasualtyFigure, Claim, ClaimLogEntry, ClaimSource, Event, Evidence, TroopPresence
+from claims.lookups import resolve_actor
+from claims.models import (
+    Actor,
+    ActorAlias,
+    CasualtyFigure,
+    Claim,
+    ClaimLogEntry,
+    ClaimSource,
+    Event,
+    Evidence,
+    TroopPresence,
+)
+from claims.services import submit_claim
 from sources.models import Outlet, Source
 
 pytestmark = pytest.mark.django_db
 
-MODELS = [Claim, CasualtyFigure, TroopPresence, ClaimSource, Evidence, ClaimLogEntry, Actor, Event, Source, Outlet]
+MODELS = [
+    Claim,
+    CasualtyFigure,
+    TroopPresence,
+    ClaimSource,
+    Evidence,
+    ClaimLogEntry,
+    Actor,
+    ActorAlias,
+    Event,
+    Source,
+    Outlet,
+]
 
 
 def snapshot():
@@ -76,3 +100,38 @@ def test_the_disputed_statement_has_a_verdict_by_the_editor():
     verdict = statement.current_verdict
     assert verdict.published_by.username == "editor"
     assert statement.submitter.username == "reviewer"
+
+
+def test_the_demo_parties_are_found_by_their_other_names():
+    load()
+    local = Actor.objects.get(name="Local Armenians in Nagorno-Karabakh")
+    forces = Actor.objects.get(name="Armed Forces of Armenia")
+    for name in ("Local Armenian officials", "当地亚美尼亚官员", "在纳卡地区的亚美尼亚人"):
+        assert resolve_actor(name) == local, name
+    for name in ("Armenian armed forces", "ARMED FORCES OF ARMENIA", "亚美尼亚武装部队"):
+        assert resolve_actor(name) == forces, name
+
+
+def test_the_demo_event_page_keeps_a_partys_figures_together_whatever_its_name(client):
+    load()
+    event = Event.objects.get(slug="nagorno-karabakh-2023-09")
+    reviewer = Claim.objects.filter(event=event).first().submitter
+    submit_claim(
+        reviewer,
+        fields={
+            "text": "当地亚美尼亚官员称至少32人死亡",
+            "language": "zh",
+            "claimant_name": "当地亚美尼亚官员",
+            "event": event,
+        },
+        figures=[{"category": "killed", "population": "all", "qualifier": "at_least", "low": 32}],
+    )
+    client.force_login(reviewer)
+
+    page = client.get(event.get_absolute_url()).content.decode()
+    table = page.split('id="figures-heading"')[1].split("</table>")[0]
+
+    parties = [cell.split(">", 1)[1].split("<", 1)[0] for cell in table.split('<th scope="rowgroup"')[1:]]
+    assert len(parties) == len(set(parties))
+    assert "当地亚美尼亚官员" not in table
+    assert "≥ 32" in table.split("Local Armenians in Nagorno-Karabakh")[1].split('<th scope="rowgroup"')[0]

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from claims.choices import ClaimStatus, Stance
-from claims.models import Claim, Event, Evidence
+from claims.models import Actor, Claim, Event, Evidence, Place
 from claims.services import add_evidence
 from claims.workflow import change_status
 from sources.models import SourceCheck
@@ -50,6 +50,8 @@ class World:
     published: Claim
     evidence: Evidence
     check: SourceCheck
+    duplicate_party: Actor
+    duplicate_place: Place
 
     @property
     def link(self):
@@ -66,7 +68,19 @@ def world(claim_factory, other_reviewer, other_editor):
     evidence = add_evidence(claim, other_reviewer, stance=Stance.SUPPORTS, source_url="https://other.example.org/")
     now = timezone.now()
     check = SourceCheck.objects.create(source=claim.source_links.get().source, requested_at=now, started_at=now)
-    return World(event=event, claim=claim, published=published, evidence=evidence, check=check)
+    Actor.objects.create(name="Armed Forces of Armenia")
+    Place.objects.create(name="Shusha")
+    duplicate_party, duplicate_place = Actor.objects.create(name="亚美尼亚军队"), Place.objects.create(name="舒沙")
+    Claim.objects.filter(pk=claim.pk).update(claimant=duplicate_party, place=duplicate_place)
+    return World(
+        event=event,
+        claim=claim,
+        published=published,
+        evidence=evidence,
+        check=check,
+        duplicate_party=duplicate_party,
+        duplicate_place=duplicate_place,
+    )
 
 
 @pytest.fixture
@@ -198,6 +212,25 @@ TABLE = [
     ("feed_token_revoke", lambda w: reverse("notifications:feed_token_revoke"), "post", _nothing, members(302)),
     # A private feed is opened by its key, not a session: an unknown key opens nothing for anyone.
     ("private_feed", lambda w: reverse("notifications:private_feed", args=["unknown"]), "get", None, everyone(404)),
+    ("actor_names", lambda w: reverse("claims:actor_names"), "get", None, members(200)),
+    ("place_names", lambda w: reverse("claims:place_names"), "get", None, members(200)),
+    # A merge rewrites the claimant or place of every claim that names it: editors only.
+    ("actor_merge", lambda w: reverse("claims:actor_merge", args=[w.duplicate_party.pk]), "get", None, editors(200)),
+    (
+        "actor_merge",
+        lambda w: reverse("claims:actor_merge", args=[w.duplicate_party.pk]),
+        "post",
+        lambda w, u: {"into": "armed forces of ARMENIA"},
+        editors(302),
+    ),
+    ("place_merge", lambda w: reverse("claims:place_merge", args=[w.duplicate_place.pk]), "get", None, editors(200)),
+    (
+        "place_merge",
+        lambda w: reverse("claims:place_merge", args=[w.duplicate_place.pk]),
+        "post",
+        lambda w, u: {"into": "Shusha"},
+        editors(302),
+    ),
     ("login", lambda w: reverse("login"), "get", None, (200, 302, 302, 302, 302)),
     (
         "login",

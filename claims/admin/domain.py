@@ -2,10 +2,12 @@
 here), and the parties, places and events they refer to."""
 
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
 from claims import services
 from claims.models import (
     Actor,
+    ActorAlias,
     CasualtyFigure,
     Claim,
     ClaimLogEntry,
@@ -13,6 +15,7 @@ from claims.models import (
     Event,
     Evidence,
     Place,
+    PlaceAlias,
     TroopPresence,
     Verdict,
 )
@@ -100,22 +103,95 @@ class ClaimLogEntryAdmin(TrackerAdmin):
     date_hierarchy = "created_at"
 
 
+class ActorAliasInline(ReadOnlyInline):
+    model = ActorAlias
+    fields = ["name"]
+
+
+class PlaceAliasInline(ReadOnlyInline):
+    model = PlaceAlias
+    fields = ["name"]
+
+
 @admin.register(Actor)
 class ActorAdmin(TrackerAdmin):
+    """A party's merge (``merged_into``) is made on its merge page, through
+    ``services.merge_actors``, which moves its claims; here it is shown."""
+
     edit_action = Action.MANAGE_REFERENCE_DATA
-    list_display = ["name", "name_original", "kind", "affiliation"]
+    list_display = ["name", "name_original", "kind", "affiliation", "merged_into"]
     list_filter = ["kind"]
-    search_fields = ["name", "name_original"]
+    search_fields = ["name", "name_original", "aliases__name"]
     autocomplete_fields = ["affiliation"]
+    readonly_fields = ["merged_into"]
+    inlines = [ActorAliasInline]
 
 
 @admin.register(Place)
 class PlaceAdmin(TrackerAdmin):
     edit_action = Action.MANAGE_REFERENCE_DATA
-    list_display = ["name", "name_original", "precision", "parent"]
+    list_display = ["name", "name_original", "precision", "parent", "merged_into"]
     list_filter = ["precision"]
-    search_fields = ["name", "name_original"]
+    search_fields = ["name", "name_original", "aliases__name"]
     autocomplete_fields = ["parent"]
+    readonly_fields = ["merged_into"]
+    inlines = [PlaceAliasInline]
+
+
+class _AliasAdmin(TrackerAdmin):
+    """Other names are added, through the service that refuses a name
+    already finding another row, and never changed: a name that was wrong
+    is a case for merging, and one that others typed must keep finding its
+    row. ``owner`` is the alias's key to its row."""
+
+    edit_action = Action.MERGE_NAMED_ROWS
+    owner = ""
+    check_name = add_name = None  # the services' functions
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        admin_ = self
+
+        class CheckedForm(form):
+            def clean(self):
+                cleaned = super().clean()
+                row = cleaned.get(admin_.owner)
+                if row is not None:
+                    try:
+                        type(admin_).check_name(row, cleaned.get("name") or "")
+                    except ValidationError as error:
+                        self.add_error(None, error)
+                return cleaned
+
+        return CheckedForm
+
+    def save_model(self, request, obj, form, change):
+        alias = type(self).add_name(getattr(obj, self.owner), request.user, obj.name)
+        if alias is not None:
+            obj.pk = alias.pk
+
+
+@admin.register(ActorAlias)
+class ActorAliasAdmin(_AliasAdmin):
+    list_display = ["name", "actor"]
+    search_fields = ["name", "actor__name"]
+    autocomplete_fields = ["actor"]
+    owner = "actor"
+    check_name = staticmethod(services.check_actor_alias)
+    add_name = staticmethod(services.add_actor_alias)
+
+
+@admin.register(PlaceAlias)
+class PlaceAliasAdmin(_AliasAdmin):
+    list_display = ["name", "place"]
+    search_fields = ["name", "place__name"]
+    autocomplete_fields = ["place"]
+    owner = "place"
+    check_name = staticmethod(services.check_place_alias)
+    add_name = staticmethod(services.add_place_alias)
 
 
 @admin.register(Event)

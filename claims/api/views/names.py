@@ -4,6 +4,7 @@ turn out to be the same (``claims.services.merge_actors``/``merge_places``)."""
 
 import django_filters
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -63,7 +64,7 @@ class _NamedRowViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         body.is_valid(raise_exception=True)
         into = self.get_queryset().filter(pk=body.validated_data["into"]).first()
         if into is None:
-            raise serializers.ValidationError({"into": ["There is no such one to merge into."]})
+            raise serializers.ValidationError({"into": [_("There is none with this id to merge into.")]})
         survivor = type(self).merge_service(merged, into, request.user)
         return Response(self.get_serializer(self.get_queryset().get(pk=survivor.pk)).data)
 

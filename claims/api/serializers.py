@@ -292,13 +292,10 @@ class TransitionRequestSerializer(serializers.Serializer):
     version = serializers.IntegerField(min_value=1)
 
 
-class _AliasNames(serializers.RelatedField):
-    def to_representation(self, value):
-        return value.name
-
-
 class ActorSerializer(FieldsOnceModelSerializer):
-    aliases = _AliasNames(many=True, read_only=True, help_text="Its other names, in any language.")
+    aliases = serializers.SlugRelatedField(
+        many=True, read_only=True, slug_field="name", help_text="Its other names, in any language."
+    )
 
     class Meta:
         model = Actor
@@ -307,7 +304,9 @@ class ActorSerializer(FieldsOnceModelSerializer):
 
 
 class PlaceSerializer(FieldsOnceModelSerializer):
-    aliases = _AliasNames(many=True, read_only=True, help_text="Its other names, in any language.")
+    aliases = serializers.SlugRelatedField(
+        many=True, read_only=True, slug_field="name", help_text="Its other names, in any language."
+    )
 
     class Meta:
         model = Place

@@ -153,6 +153,12 @@ class LogAction(models.TextChoices):
     ASSIGNED = "assigned", _("Assignment changed")
     PARTY_MERGED = "party_merged", _("Parties merged")
     PLACE_MERGED = "place_merged", _("Places merged")
+    # Written for the intelligence app (``services.record_contradiction``):
+    # another claim of the event cannot be true with this one, a reviewer
+    # explained why, or an edit ended the contradiction.
+    CONTRADICTION_FLAGGED = "contradiction_flagged", _("Contradiction flagged")
+    CONTRADICTION_EXPLAINED = "contradiction_explained", _("Contradiction explained")
+    CONTRADICTION_RESOLVED = "contradiction_resolved", _("Contradiction resolved")
 
 
 class EvidenceGrade(models.TextChoices):

@@ -126,6 +126,17 @@ HEADLINES = {
     ),
     LogAction.EVIDENCE_WITHDRAWN: lambda entry: Wording(_("Evidence withdrawn")),
     LogAction.ASSIGNED: _assigned,
+    # The reason was worded when the flag was written (``intelligence.models``), in that writer's language.
+    LogAction.CONTRADICTION_FLAGGED: lambda entry: Wording(
+        _("Contradicts claim #%(other)s: %(reason)s")
+        % {"other": entry.changes.get("other_claim"), "reason": entry.changes.get("reason", "")}
+    ),
+    LogAction.CONTRADICTION_EXPLAINED: lambda entry: Wording(
+        _("Contradiction with claim #%(other)s explained") % {"other": entry.changes.get("other_claim")}
+    ),
+    LogAction.CONTRADICTION_RESOLVED: lambda entry: Wording(
+        _("No longer contradicts claim #%(other)s") % {"other": entry.changes.get("other_claim")}
+    ),
 }
 
 

@@ -95,9 +95,9 @@ def _log(claim: Claim, user, action: str, **extra) -> ClaimLogEntry:
     return ClaimLogEntry.objects.create(claim=claim, actor=user, action=action, claim_version=claim.version, **extra)
 
 
-def _changed(claim: Claim) -> None:
-    """Tell the apps above (``claims.signals``) that what ``claim`` rests on changed."""
-    claim_changed.send(sender=Claim, claim_ids=[claim.pk])
+def _changed(claim: Claim, user) -> None:
+    """Tell the apps above (``claims.signals``) that ``claim`` changed, by ``user``'s hand."""
+    claim_changed.send(sender=Claim, claim_ids=[claim.pk], user=user)
 
 
 def _found_or_created(key: str, lookup, *args):
@@ -162,7 +162,7 @@ def submit_claim(user, *, fields: dict, figures=(), presences=(), sources=()) ->
     _log(claim, user, LogAction.CREATED)
     for link in sources:
         link_source(claim, user, link)
-    _changed(claim)
+    _changed(claim, user)
     claim_submitted.send(sender=Claim, claim=claim, user=user)
     return claim
 
@@ -207,7 +207,7 @@ def edit_claim(claim: Claim, user, *, expected_version: int, fields: dict, figur
     locked.version += 1
     locked.save()
     _log(locked, user, LogAction.EDITED, changes=changes)
-    _changed(locked)
+    _changed(locked, user)
     return locked
 
 
@@ -233,7 +233,7 @@ def link_source(claim: Claim, user, link: SourceLinkData) -> ClaimSource:
     claim_source.save()
     _log(claim, user, LogAction.SOURCE_LINKED, changes={"source": source.url, "role": link.role})
     request_check(source)
-    _changed(claim)
+    _changed(claim, user)
     return claim_source
 
 
@@ -249,7 +249,7 @@ def withdraw_source_link(link: ClaimSource, user, *, reason: str) -> ClaimSource
     locked.withdrawn_at = timezone.now()
     locked.save(update_fields=["withdrawn_at"])
     _log(locked.claim, user, LogAction.SOURCE_WITHDRAWN, rationale=reason, changes={"source": locked.source.url})
-    _changed(locked.claim)
+    _changed(locked.claim, user)
     return locked
 
 
@@ -275,7 +275,7 @@ def add_evidence(
     evidence.full_clean(exclude=["claim", "author"])
     evidence.save()
     _log(claim, user, LogAction.EVIDENCE_ADDED, changes={"evidence": evidence.pk, "stance": stance})
-    _changed(claim)
+    _changed(claim, user)
     return evidence
 
 
@@ -297,7 +297,7 @@ def withdraw_evidence(evidence: Evidence, user, *, reason: str = "") -> Evidence
         rationale=reason,
         changes={"evidence": evidence.pk},
     )
-    _changed(evidence.claim)
+    _changed(evidence.claim, user)
     return evidence
 
 
@@ -323,6 +323,24 @@ def assign_claim(claim: Claim, user, assignee) -> Claim:
     locked.save(update_fields=["assignee", "updated_at"])
     _log(locked, user, LogAction.ASSIGNED, changes=changes)
     return locked
+
+
+CONTRADICTION_ACTIONS = (
+    LogAction.CONTRADICTION_FLAGGED,
+    LogAction.CONTRADICTION_EXPLAINED,
+    LogAction.CONTRADICTION_RESOLVED,
+)
+
+
+def record_contradiction(claim: Claim, user, action: str, *, other_claim_id: int, reason: str, note: str = ""):
+    """Append to ``claim``'s log that a contradiction with claim
+    ``other_claim_id`` was flagged, explained (with ``note``) or resolved.
+
+    For the intelligence app, which keeps the flags but not the log; the
+    claim itself is not touched (its version stays)."""
+    if action not in CONTRADICTION_ACTIONS:
+        raise ValueError(f"{action!r} is not a contradiction's log action")
+    return _log(claim, user, action, rationale=note, changes={"other_claim": other_claim_id, "reason": reason})
 
 
 def update_event(event: Event, user, fields: dict) -> Event:

@@ -1,5 +1,5 @@
 """What the claims app tells the apps above it, which it does not know
-(``intelligence`` grades a claim's sourcing from it; ``notifications``
+(``intelligence`` grades a claim's sourcing and flags contradictions from it; ``notifications``
 watches claims through it). It imports no app above ``claims``. Each signal
 is sent by the service that wrote, inside its transaction and after the
 write: what a receiver writes commits, or not, with it.
@@ -7,8 +7,10 @@ write: what a receiver writes commits, or not, with it.
 
 from django.dispatch import Signal
 
-# Sent by ``claims.services`` with ``claim_ids`` once a write changed what a
-# claim rests on (its claimant, its sources or its evidence).
+# Sent with ``claim_ids`` and ``user`` (whose write it was) by
+# ``claims.services`` once a write changed a claim (what it says, its
+# claimant, its figures and presences, its sources or its evidence) and by
+# ``claims.workflow.change_status``.
 claim_changed = Signal()
 
 # Sent by ``services.submit_claim`` with ``claim`` and ``user``, its submitter.

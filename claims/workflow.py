@@ -18,7 +18,7 @@ from accounts.roles import Role, roles_of
 from .choices import ClaimStatus, LogAction, VerdictEnd
 from .exceptions import StaleVersion, TransitionRefused
 from .models import Claim, ClaimLogEntry, Verdict
-from .signals import status_changed
+from .signals import claim_changed, status_changed
 
 _EDITORS = frozenset({Role.EDITOR, Role.ADMIN})
 _EVERYONE = frozenset({Role.REVIEWER, Role.EDITOR, Role.ADMIN})
@@ -336,4 +336,5 @@ def change_status(claim: Claim, user, target: str, *, rationale: str = "", expec
             claim_version=locked.version,
         )
         status_changed.send(sender=Claim, claim=locked, user=user, from_status=previous)
+        claim_changed.send(sender=Claim, claim_ids=[locked.pk], user=user)
     return locked

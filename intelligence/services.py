@@ -1,16 +1,26 @@
 """Writes of the intelligence app: the suggested claims a reviewer kept,
-created through ``claims.services`` like any other claim.
+created through ``claims.services`` like any other claim, and a reviewer's
+explanation of a contradiction flag.
 
 Nothing here writes a row itself: ``submit_claim`` checks the permission,
 validates, finds or creates the claimant, force and place by name, logs, and
 links the source (asking for its check once the transaction commits).
 """
 
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from claims.choices import LogAction
+from claims.models import NOTE_MAX_LENGTH
+from claims.permissions import Action, require
 from claims.services import SourceLinkData, submit_claim
 
 from .extraction import Candidate
+from .flags import log_on_both_claims
+from .models import ContradictionFlag, FlagStatus
 
 
 def claim_values(candidate: Candidate) -> dict:
@@ -45,3 +55,30 @@ def create_suggested_claims(user, article_url: str, kept_candidates: list[Candid
         link = SourceLinkData(url=article_url, quoted_passage=candidate.sentence)
         claims.append(submit_claim(user, sources=[link], **values))
     return claims
+
+
+@transaction.atomic
+def explain_flag(flag: ContradictionFlag, user, *, note: str) -> ContradictionFlag:
+    """Mark the open ``flag`` explained by ``user``, saying why the two
+    claims may both stand (``note``, required); both claims' logs record it.
+
+    Raises ``PermissionDenied`` when the flag is not open or the user may not,
+    ``ValidationError`` (on ``note``) when the note is empty or too long."""
+    locked = ContradictionFlag.objects.select_for_update().select_related("first_claim", "second_claim").get(pk=flag.pk)
+    require(user, Action.EXPLAIN_CONTRADICTION, locked)
+    note = note.strip()
+    if not note:
+        raise ValidationError({"note": _("Say why both claims may stand.")})
+    try:
+        MaxLengthValidator(NOTE_MAX_LENGTH)(note)
+    except ValidationError as error:
+        raise ValidationError({"note": error.messages}) from error
+    locked.status, locked.note, locked.explained_by, locked.explained_at = (
+        FlagStatus.EXPLAINED,
+        note,
+        user,
+        timezone.now(),
+    )
+    locked.save(update_fields=["status", "note", "explained_by", "explained_at", "updated_at"])
+    log_on_both_claims(locked, user, LogAction.CONTRADICTION_EXPLAINED, note=note)
+    return locked

@@ -15,6 +15,7 @@ from claims.models import (
     Place,
     TroopPresence,
 )
+from intelligence.models import ContradictionFlag
 from sources.models import Source
 
 
@@ -69,6 +70,7 @@ def database_state() -> dict:
         "places": list(Place.objects.order_by("pk").values_list("pk", "merged_into")),
         "claimants": list(Claim.objects.order_by("pk").values_list("pk", "claimant", "place")),
         "passwords": list(User.objects.order_by("pk").values_list("pk", "password")),
+        "flags": list(ContradictionFlag.objects.order_by("pk").values_list("pk", "status", "note")),
     }
 
 

@@ -7,6 +7,8 @@ not see open claims at all (404); where a write is refused, nothing in the
 database changes.
 """
 
+from datetime import date
+
 import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -16,6 +18,7 @@ from claims.choices import ClaimStatus, Stance
 from claims.models import Actor, Claim, ClaimLogEntry, ClaimSource, Event, Evidence, Place, Verdict
 from claims.services import add_evidence
 from claims.workflow import change_status
+from intelligence.models import ContradictionFlag
 from sources.archive import archive
 from sources.choices import CheckOutcome
 from sources.fetch import Exchange, FetchResult
@@ -77,6 +80,9 @@ MATRIX = [
     ("get", "/api/events/", None, (401, 403, 200, 200, 200)),
     ("get", "/api/events/{event}/", None, (401, 403, 200, 200, 200)),
     ("get", "/api/events/{event}/reconciliation/", None, (401, 403, 200, 200, 200)),
+    ("get", "/api/contradictions/", None, (401, 403, 200, 200, 200)),
+    ("get", "/api/contradictions/{flag}/", None, (401, 403, 200, 200, 200)),
+    ("post", "/api/contradictions/{flag}/explain/", {"note": "Different districts."}, (401, 403, 200, 200, 200)),
     ("post", "/api/events/", {"name": "Ceasefire talks", "slug": "ceasefire-talks"}, (401, 403, 201, 201, 201)),
     ("patch", "/api/events/{event}/", {"name": "Renamed"}, (401, 403, 200, 200, 200)),
     # The slug is the event page's address: changing it breaks the links to it.
@@ -131,6 +137,9 @@ def world(make_user, claim_factory, settings, tmp_path):
     )
     place, duplicate_place = Place.objects.create(name="Shusha"), Place.objects.create(name="舒沙")
     Claim.objects.filter(pk=open_claim.pk).update(claimant=duplicate_party, place=duplicate_place)
+    for count in (6, 8):  # two counts of the same day that cannot both be true: a contradiction flag
+        killed = {"category": "killed", "population": "all", "qualifier": "exact", "low": count}
+        claim_factory(submitter=submitter, event=event, stated_on=date(2023, 9, 19), figures=[killed])
     source = open_claim.source_links.get().source
     now = timezone.now()
     # The check that answered the source's request, so that a new one may be asked for.
@@ -157,6 +166,7 @@ def world(make_user, claim_factory, settings, tmp_path):
         "place": place.pk,
         "duplicate_place": duplicate_place.pk,
         "outlet": Outlet.objects.create(name="Example News", domain="example.org").pk,
+        "flag": ContradictionFlag.objects.get().pk,
     }
 
 
@@ -173,6 +183,7 @@ def database_state():
         "parties": list(Actor.objects.order_by("pk").values_list("pk", "name", "merged_into")),
         "places": list(Place.objects.order_by("pk").values_list("pk", "name", "merged_into")),
         "claimants": list(Claim.objects.order_by("pk").values_list("pk", "claimant", "place")),
+        "flags": list(ContradictionFlag.objects.order_by("pk").values_list("pk", "status", "note")),
     }
 
 

@@ -1,12 +1,14 @@
 """Who gets which answer from every reviewer page and auth view.
 
-The table covers every URL of ``claims/urls.py``, ``sources/urls.py``, ``notifications/urls.py`` and
+The table covers every URL of ``claims/urls.py``, ``sources/urls.py``, ``notifications/urls.py``,
+``intelligence/urls.py`` and
 the auth views, each method the view takes, and each kind of visitor. A refused request (sent to
 log in, forbidden, or the wrong method) must leave the database as it was.
 """
 
 import json
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -17,6 +19,7 @@ from claims.choices import ClaimStatus, Stance
 from claims.models import Actor, Claim, Event, Evidence, Place
 from claims.services import add_evidence
 from claims.workflow import change_status
+from intelligence.models import ContradictionFlag
 from sources.models import SourceCheck
 from tests.pages import database_state, edit, fast_password_hashing, submission  # noqa: F401  (autouse fixture)
 
@@ -52,6 +55,7 @@ class World:
     check: SourceCheck
     duplicate_party: Actor
     duplicate_place: Place
+    flag: ContradictionFlag
 
     @property
     def link(self):
@@ -62,6 +66,9 @@ class World:
 def world(claim_factory, other_reviewer, other_editor):
     event = Event.objects.create_named("Shelling of Stepanakert")
     claim = claim_factory(submitter=other_reviewer, event=event, sources=["https://news.example.org/report"])
+    for count in (6, 8):  # two counts of the same day that cannot both be true: a contradiction flag
+        killed = {"category": "killed", "population": "all", "qualifier": "exact", "low": count}
+        claim_factory(submitter=other_reviewer, event=event, stated_on=date(2023, 9, 19), figures=[killed])
     published = claim_factory(submitter=other_reviewer, text="A claim whose verdict is out")
     published = change_status(published, other_reviewer, ClaimStatus.IN_REVIEW, expected_version=1)
     published = change_status(published, other_editor, ClaimStatus.REFUTED, rationale="Denied.", expected_version=2)
@@ -80,6 +87,7 @@ def world(claim_factory, other_reviewer, other_editor):
         check=check,
         duplicate_party=duplicate_party,
         duplicate_place=duplicate_place,
+        flag=ContradictionFlag.objects.get(),
     )
 
 
@@ -230,6 +238,13 @@ TABLE = [
         "post",
         lambda w, u: {"into": "Shusha"},
         editors(302),
+    ("flag_explain", lambda w: reverse("intelligence:flag_explain", args=[w.flag.pk]), "get", None, members(200)),
+    (
+        "flag_explain",
+        lambda w: reverse("intelligence:flag_explain", args=[w.flag.pk]),
+        "post",
+        lambda w, u: {"note": "Different districts."},
+        members(302),
     ),
     ("login", lambda w: reverse("login"), "get", None, (200, 302, 302, 302, 302)),
     (

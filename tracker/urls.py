@@ -27,5 +27,6 @@ urlpatterns = [
     path("api/", include("claims.api.urls")),
     path("sources/", include("sources.urls")),
     path("notifications/", include("notifications.urls")),
+    path("intelligence/", include("intelligence.urls")),
     path("", include("claims.urls")),
 ]

@@ -3,6 +3,9 @@
 from rest_framework import serializers
 
 from claims.choices import BoundQualifier, CasualtyCategory, Population
+from claims.models import NOTE_MAX_LENGTH
+
+from ..models import ContradictionFlag
 
 
 class ReportSerializer(serializers.Serializer):
@@ -42,3 +45,31 @@ class ReconciliationSerializer(serializers.Serializer):
 
     def get_lowest_upper_bound(self, group) -> int | None:
         return group.lowest_upper_bound.upper_bound if group.lowest_upper_bound else None
+
+
+class ContradictionFlagSerializer(serializers.ModelSerializer):
+    reason = serializers.CharField(read_only=True, help_text="Why the two claims cannot both be true, in words.")
+    explained_by = serializers.CharField(source="explained_by.username", read_only=True, allow_null=True)
+
+    class Meta:
+        model = ContradictionFlag
+        fields = [
+            "id",
+            "event",
+            "first_claim",
+            "second_claim",
+            "kind",
+            "status",
+            "reason",
+            "details",
+            "note",
+            "explained_by",
+            "explained_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ExplainRequestSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=NOTE_MAX_LENGTH, help_text="Why both claims may stand.")

@@ -3,12 +3,13 @@ claims' (whose last pattern answers every unknown address with a 404)."""
 
 from rest_framework.routers import DefaultRouter
 
-from .views import EventIntelligenceViewSet
+from .views import ContradictionFlagViewSet, EventIntelligenceViewSet
 
 app_name = "intelligence-api"
 
 router = DefaultRouter()
 router.include_root_view = False
 router.register("events", EventIntelligenceViewSet, basename="event-intelligence")
+router.register("contradictions", ContradictionFlagViewSet, basename="contradiction")
 
 urlpatterns = router.urls

@@ -1,17 +1,22 @@
 """An event's reconciled figures, under the event's own address
-(``/api/events/<id>/reconciliation/``)."""
+(``/api/events/<id>/reconciliation/``), and the contradiction flags
+(``/api/contradictions/``, which a reviewer may mark explained)."""
 
-from django.db.models import Prefetch
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch, Q
 from drf_spectacular.utils import extend_schema
-from rest_framework import viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from claims.models import Claim, ClaimSource, Event
 from claims.permissions import Action
 
+from ..models import ContradictionFlag
 from ..reconciliation import reconcile
-from .serializers import ReconciliationSerializer
+from ..services import explain_flag
+from .serializers import ContradictionFlagSerializer, ExplainRequestSerializer, ReconciliationSerializer
 
 
 def event_claims(event: Event):
@@ -39,3 +44,45 @@ class EventIntelligenceViewSet(viewsets.GenericViewSet):
         event by claimant, and what their bounds imply together."""
         groups = reconcile(event_claims(self.get_object()))
         return Response(ReconciliationSerializer(groups, many=True).data)
+
+
+class ContradictionFlagViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Pairs of claims of one event that cannot both be true. Filter by
+    ``claim`` (either of the two), ``event`` or ``status``."""
+
+    queryset = ContradictionFlag.objects.select_related("explained_by")
+    serializer_class = ContradictionFlagSerializer
+    filterset_fields = ["event", "status", "kind"]
+    ordering_fields = ["created_at"]
+    ordering = "-created_at"
+    required_actions = {
+        "list": Action.VIEW_INTERNAL,
+        "retrieve": Action.VIEW_INTERNAL,
+        "explain": Action.EXPLAIN_CONTRADICTION,
+    }
+
+    def get_queryset(self):
+        flags = super().get_queryset()
+        claim = self.request.query_params.get("claim")
+        if self.action == "list" and claim is not None:
+            if not claim.isdigit():
+                raise ValidationError({"claim": ["A claim id is a whole number."]})
+            flags = flags.filter(Q(first_claim_id=claim) | Q(second_claim_id=claim))
+        return flags
+
+    @extend_schema(
+        request=ExplainRequestSerializer,
+        responses=ContradictionFlagSerializer,
+        parameters=[],
+    )
+    @action(detail=True, methods=["post"])
+    def explain(self, request, pk=None):
+        """Mark an open flag explained, with a note; both claims' logs record it."""
+        flag = self.get_object()
+        body = ExplainRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            flag = explain_flag(flag, request.user, note=body.validated_data["note"])
+        except DjangoValidationError as error:
+            raise ValidationError(error.message_dict) from error
+        return Response(ContradictionFlagSerializer(flag).data)

@@ -1,9 +1,12 @@
-"""The intelligence app's forms."""
+"""The intelligence app's forms: explaining a contradiction, and the ingest
+page's article and suggested claims."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from claims.models import NOTE_MAX_LENGTH
+from claims.choices import ClaimKind, Language
+from claims.models import CLAIM_TEXT_MAX_LENGTH, NOTE_MAX_LENGTH
+from sources.normalize import MAX_URL_LENGTH
 
 
 class ExplainFlagForm(forms.Form):
@@ -13,3 +16,35 @@ class ExplainFlagForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("E.g. the lower figure counts only the town, or it was reported before the last strike."),
     )
+
+
+class ArticleForm(forms.Form):
+    """An article to suggest claims from, and where the claims kept will go."""
+
+    text = forms.CharField(
+        label=_("Article text"),
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_("Chinese or English, as published."),
+    )
+    article_url = forms.URLField(
+        label=_("Article URL"),
+        max_length=MAX_URL_LENGTH,
+        assume_scheme="https",
+        help_text=_("Each claim kept is linked to this source, its sentence as the quoted passage."),
+    )
+    language = forms.ChoiceField(
+        label=_("Language"), required=False, choices=[("", _("Detect")), ("zh", _("Chinese")), ("en", _("English"))]
+    )
+    event_name = forms.CharField(label=_("Event"), required=False, max_length=300)
+
+
+class CandidateForm(forms.Form):
+    """One suggested claim, as the reviewer keeps and corrects it."""
+
+    keep = forms.BooleanField(label=_("Keep"), required=False)
+    sentence = forms.CharField(
+        label=_("Claim"), max_length=CLAIM_TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    language = forms.ChoiceField(choices=Language.choices, widget=forms.HiddenInput)
+    kind = forms.ChoiceField(label=_("Kind"), choices=ClaimKind.choices)
+    claimant = forms.CharField(label=_("Claimant"), required=False, max_length=200)

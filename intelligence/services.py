@@ -47,13 +47,24 @@ def create_suggested_claims(user, article_url: str, kept_candidates: list[Candid
     Raises ``PermissionDenied`` or ``ValidationError`` (naming the field) and
     creates nothing if any candidate cannot be filed. Returns the claims in
     the order of ``kept_candidates``."""
+    return create_reviewed_claims(
+        user, article_url, [claim_values(candidate) for candidate in kept_candidates], event_name=event_name
+    )
+
+
+@transaction.atomic
+def create_reviewed_claims(user, article_url: str, reviewed: list[dict], *, event_name: str = ""):
+    """As ``create_suggested_claims``, from what ``submit_claim`` takes
+    (``claim_values``' shape, as the ingest page's reviewer corrected it)."""
     claims = []
-    for candidate in kept_candidates:
-        values = claim_values(candidate)
+    for values in reviewed:
+        fields = dict(values["fields"])
         if event_name:
-            values["fields"]["event_name"] = event_name
-        link = SourceLinkData(url=article_url, quoted_passage=candidate.sentence)
-        claims.append(submit_claim(user, sources=[link], **values))
+            fields["event_name"] = event_name
+        link = SourceLinkData(url=article_url, quoted_passage=fields["text"])
+        claims.append(
+            submit_claim(user, fields=fields, figures=values["figures"], presences=values["presences"], sources=[link])
+        )
     return claims
 
 

@@ -2,9 +2,10 @@
 
 from django.urls import path
 
-from . import views
+from . import ingest_views, views
 
 app_name = "intelligence"
 urlpatterns = [
+    path("ingest/", ingest_views.ingest, name="ingest"),
     path("contradictions/<int:pk>/explain/", views.flag_explain, name="flag_explain"),
 ]

@@ -87,6 +87,7 @@ MATRIX = [
     ("patch", "/api/events/{event}/", {"name": "Renamed"}, (401, 403, 200, 200, 200)),
     # The slug is the event page's address: changing it breaks the links to it.
     ("patch", "/api/events/{event}/", {"slug": "shusha-1992"}, (401, 403, 403, 200, 200)),
+    ("post", "/api/ingest/", {"text": "Six people were killed, officials said."}, (401, 403, 200, 200, 200)),
     ("get", "/api/me/", None, (401, 200, 200, 200, 200)),
     ("get", "/api/actors/", None, (401, 403, 200, 200, 200)),
     ("get", "/api/actors/?q=armenia", None, (401, 403, 200, 200, 200)),
@@ -104,6 +105,9 @@ MATRIX = [
     ("get", "/api/outlets/{outlet}/", None, (401, 403, 200, 200, 200)),
     ("post", "/api/outlets/", {"name": "New outlet"}, (405, 405, 405, 405, 405)),
 ]
+
+# Endpoints that take a body to read, not to write: an article to suggest claims from.
+READ_BY_POST = {"/api/ingest/"}
 
 CELLS = [
     pytest.param(method, path, payload, role, expected, id=f"{method.upper()} {path} as {role}")
@@ -204,5 +208,5 @@ def test_permission_matrix(request, world, method, path, payload, role, expected
         assert body["detail"]
         assert body["code"]
         assert database_state() == before
-    elif method != "get":
+    elif method != "get" and path not in READ_BY_POST:
         assert database_state() != before

@@ -239,6 +239,18 @@ TABLE = [
         lambda w, u: {"into": "Shusha"},
         editors(302),
     ("flag_explain", lambda w: reverse("intelligence:flag_explain", args=[w.flag.pk]), "get", None, members(200)),
+    ("ingest", lambda w: reverse("intelligence:ingest"), "get", None, members(200)),
+    (
+        "ingest",
+        lambda w: reverse("intelligence:ingest"),
+        "post",
+        lambda w, u: {
+            "text": "Six people were killed, officials said.",
+            "article_url": "https://a.example.org/",
+            "suggest": "1",
+        },
+        members(200),
+    ),
     (
         "flag_explain",
         lambda w: reverse("intelligence:flag_explain", args=[w.flag.pk]),

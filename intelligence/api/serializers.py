@@ -5,6 +5,7 @@ from rest_framework import serializers
 from claims.choices import BoundQualifier, CasualtyCategory, Population
 from claims.models import NOTE_MAX_LENGTH
 
+from ..extraction import LANGUAGES
 from ..models import ContradictionFlag
 
 
@@ -73,3 +74,43 @@ class ContradictionFlagSerializer(serializers.ModelSerializer):
 
 class ExplainRequestSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=NOTE_MAX_LENGTH, help_text="Why both claims may stand.")
+
+
+class IngestRequestSerializer(serializers.Serializer):
+    text = serializers.CharField(trim_whitespace=False, help_text="The article's text, Chinese or English.")
+    # A string checked here rather than a choice: the claims' "language" enum
+    # has more values, and the schema would need a second name for these two.
+    language = serializers.CharField(
+        required=False, allow_null=True, help_text="zh or en; detected from the script when left out."
+    )
+
+    def validate_language(self, value):
+        if value not in (None, *LANGUAGES):
+            raise serializers.ValidationError(f"Claims are suggested from {' or '.join(LANGUAGES)} articles only.")
+        return value
+
+
+class FigureCandidateSerializer(serializers.Serializer):
+    category = serializers.ChoiceField(choices=CasualtyCategory.choices)
+    population = serializers.ChoiceField(choices=Population.choices)
+    qualifier = serializers.ChoiceField(choices=BoundQualifier.choices)
+    low = serializers.IntegerField(allow_null=True)
+    high = serializers.IntegerField(allow_null=True)
+
+
+class PresenceCandidateSerializer(serializers.Serializer):
+    force_name = serializers.CharField(source="force")
+    place_name = serializers.CharField(source="place")
+    presence = serializers.CharField()
+
+
+class CandidateSerializer(serializers.Serializer):
+    """A suggested claim, in the names ``POST /api/claims/`` takes."""
+
+    text = serializers.CharField(source="sentence")
+    language = serializers.CharField()
+    kind = serializers.CharField()
+    claimant_name = serializers.CharField(source="claimant")
+    outlet = serializers.CharField()
+    casualty_figures = FigureCandidateSerializer(source="figures", many=True)
+    troop_presences = PresenceCandidateSerializer(source="presences", many=True)

@@ -1,6 +1,7 @@
 """An event's reconciled figures, under the event's own address
-(``/api/events/<id>/reconciliation/``), and the contradiction flags
-(``/api/contradictions/``, which a reviewer may mark explained)."""
+(``/api/events/<id>/reconciliation/``), the contradiction flags
+(``/api/contradictions/``, which a reviewer may mark explained), and the
+claims an article suggests (``/api/ingest/``)."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, Q
@@ -13,10 +14,17 @@ from rest_framework.response import Response
 from claims.models import Claim, ClaimSource, Event
 from claims.permissions import Action
 
+from ..extraction import ArticleError, suggest_claims
 from ..models import ContradictionFlag
 from ..reconciliation import reconcile
 from ..services import explain_flag
-from .serializers import ContradictionFlagSerializer, ExplainRequestSerializer, ReconciliationSerializer
+from .serializers import (
+    CandidateSerializer,
+    ContradictionFlagSerializer,
+    ExplainRequestSerializer,
+    IngestRequestSerializer,
+    ReconciliationSerializer,
+)
 
 
 def event_claims(event: Event):
@@ -86,3 +94,21 @@ class ContradictionFlagViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         except DjangoValidationError as error:
             raise ValidationError(error.message_dict) from error
         return Response(ContradictionFlagSerializer(flag).data)
+
+
+class IngestViewSet(viewsets.ViewSet):
+    """Claims suggested from an article's text (``POST /api/ingest/``),
+    nothing created: a client files those it keeps through ``POST
+    /api/claims/``, whose names the candidates use."""
+
+    required_actions = {"create": Action.SUBMIT_CLAIM}
+
+    @extend_schema(request=IngestRequestSerializer, responses=CandidateSerializer(many=True))
+    def create(self, request):
+        body = IngestRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            candidates = suggest_claims(body.validated_data["text"], body.validated_data.get("language"))
+        except ArticleError as error:
+            raise ValidationError({"text": [str(error)]}) from error
+        return Response(CandidateSerializer(candidates, many=True).data)

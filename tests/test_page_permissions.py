@@ -238,6 +238,7 @@ TABLE = [
         "post",
         lambda w, u: {"into": "Shusha"},
         editors(302),
+    ),
     ("flag_explain", lambda w: reverse("intelligence:flag_explain", args=[w.flag.pk]), "get", None, members(200)),
     ("ingest", lambda w: reverse("intelligence:ingest"), "get", None, members(200)),
     (

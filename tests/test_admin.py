@@ -50,6 +50,7 @@ class _FormFields(HTMLParser):
         super().__init__()
         self.values = {}
         self._select = None
+        self._multiple = False
         self._textarea = None
 
     def handle_starttag(self, tag, attrs):
@@ -60,10 +61,16 @@ class _FormFields(HTMLParser):
                 return
             self.values[name] = attrs.get("value", "on" if attrs.get("type") == "checkbox" else "")
         elif tag == "select" and name:
+            # A browser sends nothing for a multiple select with no option chosen, and a list otherwise.
             self._select = name
-            self.values.setdefault(name, "")
+            self._multiple = "multiple" in attrs
+            if not self._multiple:
+                self.values.setdefault(name, "")
         elif tag == "option" and self._select and "selected" in attrs:
-            self.values[self._select] = attrs.get("value", "")
+            if self._multiple:
+                self.values.setdefault(self._select, []).append(attrs.get("value", ""))
+            else:
+                self.values[self._select] = attrs.get("value", "")
         elif tag == "textarea" and name:
             self._textarea = name
             self.values[name] = ""

@@ -12,22 +12,20 @@ sweep's) as ``CHECK_TASK``: the two go to separate queues (``CELERY_TASK_ROUTES`
 so that a reviewer's check never waits behind the day's re-checks.
 """
 
-import logging
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-from celery import current_app
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from tracker.publishing import send_tasks
+
 from .models import Outlet, Source, SourceCheck
 from .normalize import MAX_URL_LENGTH, normalize_url
-
-logger = logging.getLogger(__name__)
 
 # The names of the task that checks a batch of sources (``tasks.check_sources``),
 # for checks nobody waits for and for those someone does.
@@ -132,22 +130,20 @@ def _send(requests, waited_for: bool) -> None:
 
 def publish_checks(requests: list[tuple[int, datetime]], *, waited_for: bool = False) -> int:
     """Send ``(source_id, requested_at)`` requests to the broker,
-    ``SOURCE_CHECK_BATCH_SIZE`` to a message; returns how many were sent.
-    When a message cannot be sent (the broker is down) the rest are not
-    tried, so a dead broker costs one timeout; every unsent request is left
-    to the sweep, which sends it again.
+    ``SOURCE_CHECK_BATCH_SIZE`` to a message; returns how many were sent
+    within ``BROKER_PUBLISH_WAIT`` (``tracker.publishing``: a hung broker
+    never holds a save longer). When a message cannot be sent (the broker is
+    down) the rest are not tried; every unsent request is left to the sweep,
+    which sends it again.
 
     The task is sent by its name, so that this module (which the beat
     schedule's ``scheduling`` uses) does not import ``tasks`` (which imports
     ``scheduling``)."""
     size = settings.SOURCE_CHECK_BATCH_SIZE
-    sent = 0
-    for start in range(0, len(requests), size):
-        batch = [[source_id, requested_at.isoformat()] for source_id, requested_at in requests[start : start + size]]
-        try:
-            current_app.send_task(CHECK_NOW_TASK if waited_for else CHECK_TASK, args=[batch])
-        except Exception:  # the broker being down must not fail the user's save
-            logger.warning("Could not queue %d check(s); the sweep will retry.", len(requests) - sent, exc_info=True)
-            break
-        sent += len(batch)
-    return sent
+    task = CHECK_NOW_TASK if waited_for else CHECK_TASK
+    batches = [
+        [[source_id, requested_at.isoformat()] for source_id, requested_at in requests[start : start + size]]
+        for start in range(0, len(requests), size)
+    ]
+    sent = send_tasks([(task, [batch]) for batch in batches])
+    return sum(len(batch) for batch in batches[:sent])

@@ -227,6 +227,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "queue_order_strategy": "sorted",
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# How long a save waits for its check requests' messages to be sent; past it,
+# they go on being sent in the background (tracker/publishing.py).
+BROKER_PUBLISH_WAIT = env_float("BROKER_PUBLISH_WAIT", 0.5)
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
 # One queue per kind of work, so that no kind waits behind another: a check a
 # reviewer waits for ("check now", a new claim's sources) never queues behind

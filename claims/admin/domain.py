@@ -122,7 +122,7 @@ class ActorAdmin(TrackerAdmin):
     list_display = ["name", "name_original", "kind", "affiliation", "merged_into"]
     list_filter = ["kind"]
     search_fields = ["name", "name_original", "aliases__name"]
-    autocomplete_fields = ["affiliation"]
+    autocomplete_fields = ["affiliation", "outlets"]
     readonly_fields = ["merged_into"]
     inlines = [ActorAliasInline]
 

@@ -30,6 +30,7 @@ FIELD_LABELS = {
     "stated_on": gettext_lazy("Stated on"),
     "casualty_figures": gettext_lazy("Casualty figures"),
     "troop_presences": gettext_lazy("Troop presence"),
+    "troop_presences.force": gettext_lazy("A troop presence's force"),
 }
 
 # Fields whose logged value is a choice, said by its label.
@@ -126,6 +127,8 @@ HEADLINES = {
     ),
     LogAction.EVIDENCE_WITHDRAWN: lambda entry: Wording(_("Evidence withdrawn")),
     LogAction.ASSIGNED: _assigned,
+    LogAction.PARTY_MERGED: lambda entry: Wording(_("Parties merged"), changes=_edit_changes(entry.changes)),
+    LogAction.PLACE_MERGED: lambda entry: Wording(_("Places merged"), changes=_edit_changes(entry.changes)),
     # The reason was worded when the flag was written (``intelligence.models``), in that writer's language.
     LogAction.CONTRADICTION_FLAGGED: lambda entry: Wording(
         _("Contradicts claim #%(other)s: %(reason)s")

@@ -386,6 +386,9 @@ def _move_claims(user, claim_ids, action: str, rationale: str, move) -> int:
         claim.version += 1
         claim.save()
         _log(claim, user, action, changes=changes, rationale=rationale)
+    if claims:
+        # Their flags and grades are recomputed for the survivor, in this transaction.
+        claim_changed.send(sender=Claim, claim_ids=[claim.pk for claim in claims], user=user)
     return len(claims)
 
 

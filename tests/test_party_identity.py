@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 
 from claims.choices import LogAction
 from claims.importing import import_claims, parse_json
+from claims.log_wording import describe
 from claims.lookups import resolve_actor, resolve_place
 from claims.models import (
     Actor,
@@ -23,6 +24,7 @@ from claims.models import (
     TroopPresence,
 )
 from claims.services import add_actor_alias, add_place_alias, merge_actors, merge_places, submit_claim
+from claims.signals import claim_changed
 from tests.pages import edit, fast_password_hashing, submission  # noqa: F401  (autouse fixture)
 
 pytestmark = pytest.mark.django_db
@@ -332,3 +334,32 @@ def test_the_event_page_shows_the_figures_of_aliases_under_one_party(client, rev
     assert table.count("<td>Armed Forces of Armenia</td>") == 1
     assert "亚美尼亚武装部队" not in table and "armenian armed forces" not in table
     assert table.split("<tbody>")[1].count("<tr>") == 3
+
+
+def test_a_merge_reads_in_words_on_the_timeline(editor, armed_forces, split_party):
+    split, (named, _as_force, _untouched) = split_party
+
+    merge_actors(split, armed_forces, editor)
+
+    wording = describe(ClaimLogEntry.objects.get(claim=named, action=LogAction.PARTY_MERGED))
+    assert wording.headline == "Parties merged"
+    assert {(change.label, change.old, change.new) for change in wording.changes} == {
+        ("Claimant changed", "亚美尼亚军队", "Armed Forces of Armenia"),
+        ("A troop presence's force changed", "亚美尼亚军队", "Armed Forces of Armenia"),
+    }
+
+
+def test_a_merge_tells_the_apps_above_which_claims_it_moved(editor, armed_forces, split_party):
+    split, (named, as_force, _untouched) = split_party
+    heard = []
+
+    def listener(sender, claim_ids, user, **kwargs):
+        heard.append((set(claim_ids), user))
+
+    claim_changed.connect(listener)
+    try:
+        merge_actors(split, armed_forces, editor)
+    finally:
+        claim_changed.disconnect(listener)
+
+    assert heard == [({named.pk, as_force.pk}, editor)]

@@ -1,33 +1,28 @@
 """What intelligence does when the apps below it report: a finished batch of
-checks refreshes the fingerprints of the pages that read a new text
-(``grouping``) and regrades the claims those pages, or pages whose group of
-copies may have moved with them, carry; a claim whose sources or evidence
+checks asks for its pages to be regrouped and their claims regraded
+(``tasks.regroup_sources``, once the batch commits, so that grouping never
+holds up checks); a claim whose sources or evidence
 changed is regraded (``grading``); a claim that changed has its
 contradiction flags brought up to date (``flags``).
 
 Connected in ``IntelligenceConfig.ready``; both signals come inside the
-transaction that made the change, so a grade commits with what it grades.
+transaction that made the change, so a claim's grade commits with it.
 """
 
 from django.dispatch import receiver
 
-from claims.models import ClaimSource, Evidence
 from claims.signals import claim_changed
 from sources.models import SourceCheck
 from sources.signals import checks_finished
 
 from .flags import recompute_flags
 from .grading import grade_claims
-from .grouping import refresh_fingerprints
+from .tasks import queue_regrouping
 
 
 @receiver(checks_finished, dispatch_uid="intelligence.regroup_and_regrade")
 def regroup_and_regrade(sender, checks: list[SourceCheck], **kwargs) -> None:
-    sources = {check.source_id for check in checks} | refresh_fingerprints(checks)
-    live = {"source_id__in": sources, "withdrawn_at__isnull": True}
-    carried = ClaimSource.objects.filter(**live).values_list("claim_id", flat=True)
-    cited = Evidence.objects.filter(**live).values_list("claim_id", flat=True)
-    grade_claims({*carried, *cited})
+    queue_regrouping({check.source_id for check in checks})
 
 
 @receiver(claim_changed, dispatch_uid="intelligence.regrade_claim")

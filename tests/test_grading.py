@@ -9,11 +9,22 @@ from claims.models import Actor, ClaimGrade, Event
 from claims.services import SourceLinkData, add_evidence
 from intelligence.independence import Report, credited_agency, group_copies, shingles
 from intelligence.models import SourceFingerprint
+from intelligence.tasks import REGROUP_TASK, regroup_sources
 from sources.choices import Reliability
 from sources.models import Outlet, Source
-from tests.test_source_checks import check_now
+from tests.test_source_checks import check_now as check_only
 
 pytestmark = pytest.mark.django_db
+
+
+def check_now(source):
+    """Check ``source`` as a worker does, then regroup and regrade as the
+    background task queued on the batch's commit does (run here, in the
+    test's transaction, which never commits)."""
+    check = check_only(source)
+    regroup_sources([source.pk])
+    return check
+
 
 WIRE_STORY = (
     "Shelling overnight hit the northern outskirts of the town, killing at least twelve civilians and wounding "
@@ -392,3 +403,27 @@ def test_the_grade_is_shown_in_chinese_to_a_chinese_reader(client, reviewer, gra
     client.force_login(reviewer)
     page = client.get(corroborated.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "证据等级" in page and "2 个来源" in page
+
+
+def test_a_finished_check_queues_the_regrouping_on_the_background_queue_not_in_its_transaction(
+    carried, outlets, loopback_server, django_capture_on_commit_callbacks
+):
+    """Grouping similar pages in the checks' own transaction made batches
+    overrun their time limit: the check only asks for it, once committed."""
+    from django.conf import settings
+
+    from tracker.celery import app
+
+    claim = carried({"/one": (WIRE_STORY, outlets["Daily One"], Reliability.B)})
+    source = Source.objects.get(url__endswith="/one")
+    SourceFingerprint.objects.filter(pk=source.pk).delete()
+    with django_capture_on_commit_callbacks() as callbacks:
+        check_only(source)
+    assert not SourceFingerprint.objects.filter(pk=source.pk).exists()
+    assert [c for c in callbacks if c.__qualname__.startswith("queue_regrouping")]
+    route = app.amqp.router.route({}, REGROUP_TASK)
+    assert route["queue"].name == settings.NOTIFICATIONS_QUEUE
+    regroup_sources([source.pk])
+    regroup_sources([source.pk])
+    assert SourceFingerprint.objects.filter(pk=source.pk).count() == 1
+    assert ClaimGrade.objects.filter(claim=claim).count() == 1

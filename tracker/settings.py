@@ -258,6 +258,8 @@ CELERY_TASK_ROUTES = {
     "sources.check_sources": {"queue": RECHECKS_QUEUE},
     "imports.*": {"queue": IMPORTS_QUEUE},
     "notifications.*": {"queue": NOTIFICATIONS_QUEUE},
+    # Grouping copies after checks: background work that must not slow the checks.
+    "intelligence.*": {"queue": NOTIFICATIONS_QUEUE},
 }
 CELERY_BEAT_SCHEDULE = {
     "resend-lost-check-requests": {"task": "sources.sweep_check_requests", "schedule": 60.0},

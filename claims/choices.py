@@ -170,3 +170,14 @@ class EvidenceGrade(models.TextChoices):
     CONFIRMED = "confirmed", _("Confirmed by the party concerned")
     CONTESTED = "contested", _("Contested")
     DISCOUNTED = "discounted", _("Discounted")
+
+
+class JobKind(models.TextChoices):
+    IMPORT = "import", _("Import")
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    FINISHED = "finished", _("Finished")
+    FAILED = "failed", _("Failed")

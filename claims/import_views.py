@@ -1,11 +1,15 @@
-"""The bulk import page: upload a CSV or JSON file, read the row-by-row
-report. The page lists the columns it reads and links to a template."""
+"""The bulk import page: upload a CSV or JSON file, which is imported in the
+background (``claims/import_jobs.py``); the job's page follows its progress
+and keeps its row-by-row report. The page lists the columns it reads and
+links to a template."""
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+
+from accounts.decorators import member_required
 
 from .choices import (
     BoundQualifier,
@@ -19,8 +23,13 @@ from .choices import (
     TimePrecision,
 )
 from .csv_columns import EXPORT_ONLY_COLUMNS
-from .importing import ImportFileError, import_claims, parse_file
+from .import_jobs import start_import, time_left
+from .importing import ImportFileError
+from .models import Job
 from .permissions import Action, require
+
+# How often the job's page asks for its progress.
+PROGRESS_POLL = "every 2s"
 
 # Enough for tens of thousands of claims; more is better run with the command.
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
@@ -91,16 +100,48 @@ def column_help() -> list[tuple[str, str]]:
 
 @login_required
 def import_claims_view(request):
-    """GET: the upload form. POST: import the file and show what happened to each row."""
+    """GET: the upload form. POST: queue the file's import and follow it on the job's page."""
     require(request.user, Action.IMPORT_CLAIMS)
     form = ImportForm(request.POST or None, request.FILES or None)
-    report = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            rows = parse_file(upload.name, upload)
+            job = start_import(request.user, upload.name, upload.read())
         except ImportFileError as error:
             form.add_error("file", str(error))
         else:
-            report = import_claims(request.user, rows)
-    return render(request, "claims/import.html", {"form": form, "report": report, "columns": column_help()})
+            return redirect(job)
+    return render(request, "claims/import.html", {"form": form, "columns": column_help()})
+
+
+@member_required
+def job_list(request):
+    """The jobs the signed-in user started, newest first."""
+    jobs = Job.objects.filter(owner=request.user).only(
+        "kind", "status", "file_name", "total", "rows_done", "rows_refused", "created_at", "finished_at"
+    )
+    return render(request, "claims/job_list.html", {"jobs": jobs})
+
+
+def _job(request, pk):
+    job = get_object_or_404(Job.objects.defer("content"), pk=pk)
+    require(request.user, Action.VIEW_JOB, job)
+    return job
+
+
+@member_required
+def job_detail(request, pk):
+    """A job's progress while it runs, its report once it has ended."""
+    job = _job(request, pk)
+    return render(request, "claims/job_detail.html", _job_context(job))
+
+
+@member_required
+def job_progress(request, pk):
+    """The progress panel alone, which the job's page polls until the job ends."""
+    return render(request, "claims/_job_progress.html", _job_context(_job(request, pk)))
+
+
+def _job_context(job: Job) -> dict:
+    rows = job.rows.select_related("claim") if job.ended else None
+    return {"job": job, "rows": rows, "seconds_left": time_left(job), "poll": PROGRESS_POLL}

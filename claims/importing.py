@@ -475,7 +475,8 @@ def _source(part: Part, errors: _Errors) -> SourceLinkData:
     return SourceLinkData(url=values["url"], role=role, quoted_passage=values["quoted_passage"])
 
 
-def _import_row(user, row: ImportRow) -> RowResult:
+def import_row(user, row: ImportRow) -> RowResult:
+    """Submit one row in a savepoint of its own; its claim, or why not."""
     errors = _Errors(row.problems)
     if not row.values:
         return RowResult(row.number, errors=dict(errors))
@@ -507,4 +508,4 @@ def import_claims(user, rows: list[ImportRow]) -> ImportReport:
     """
     require(user, Action.IMPORT_CLAIMS)
     with checks_sent_together():
-        return ImportReport([_import_row(user, row) for row in rows])
+        return ImportReport([import_row(user, row) for row in rows])

@@ -26,6 +26,8 @@ from .choices import (
     ClaimKind,
     ClaimStatus,
     EvidenceGrade,
+    JobKind,
+    JobStatus,
     Language,
     LogAction,
     PlacePrecision,
@@ -710,3 +712,57 @@ class ClaimGrade(models.Model):
         if self.contradicted_by:
             parts.append(_("contradicted by %(names)s") % {"names": ", ".join(self.contradicted_by)})
         return "; ".join(parts)
+
+
+class Job(models.Model):
+    """Long work a reviewer started and follows from a page (today: an
+    import), run in the background by ``claims/import_jobs.py``: what it is,
+    whose it is, how far it got, and its report, kept once it has ended."""
+
+    kind = models.CharField(max_length=20, choices=JobKind.choices)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="jobs")
+    status = models.CharField(max_length=20, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    file_name = models.CharField(max_length=255)
+    # The file as uploaded: every worker reads it from here, whatever machine it runs on.
+    content = models.BinaryField()
+    total = models.PositiveIntegerField()
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_refused = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.file_name}"
+
+    def get_absolute_url(self):
+        return reverse("claims:job_detail", args=[self.pk])
+
+    @property
+    def ended(self) -> bool:
+        return self.status in (JobStatus.FINISHED, JobStatus.FAILED)
+
+    @property
+    def rows_imported(self) -> int:
+        return self.rows_done - self.rows_refused
+
+
+class JobRow(models.Model):
+    """The outcome of one row of an import job, written in the row's own
+    transaction with the claim it created: a row is done exactly when its
+    outcome is here, so work redone after a worker died skips it."""
+
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="rows")
+    number = models.PositiveIntegerField()
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    errors = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint(fields=["job", "number"], name="job_row_once")]
+
+    def __str__(self):
+        return f"{self.job} row {self.number}"

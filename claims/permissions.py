@@ -37,6 +37,7 @@ class Action(StrEnum):
     PUBLISH_VERDICTS = "publish_verdicts"  # on claims others wrote, in general
     MERGE_NAMED_ROWS = "merge_named_rows"  # merge two parties or places, give one another name
     EXPLAIN_CONTRADICTION = "explain_contradiction"  # an open contradiction flag, with a note
+    VIEW_JOB = "view_job"  # a background job's progress and report
 
 
 _MESSAGES = {
@@ -59,6 +60,7 @@ _MESSAGES = {
     Action.ASSIGN_CLAIM: _("Only editors may assign a claim to someone else, and only while it is open."),
     Action.MERGE_NAMED_ROWS: _("Only editors may merge parties or places, or give them other names."),
     Action.EXPLAIN_CONTRADICTION: _("Only reviewers, editors and admins may explain an open contradiction."),
+    Action.VIEW_JOB: _("Only whoever started this job, or an admin, may follow it."),
 }
 
 
@@ -102,6 +104,9 @@ def can(user, action: Action, obj=None) -> bool:
         # the event page, which an editor weighs, not any reviewer. A merge
         # rewrites the claimant or place of every claim that names them.
         return Role.EDITOR in roles
+    if action == Action.VIEW_JOB:
+        # A job's report names what its owner imported; admins may read it to help.
+        return member and (obj.owner_id == user.pk or Role.ADMIN in roles)
     if action == Action.MANAGE_REFERENCE_DATA:
         return Role.ADMIN in roles
     if action == Action.EDIT_CLAIM:

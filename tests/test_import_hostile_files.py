@@ -6,9 +6,9 @@ import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
 
 from claims.models import CLAIM_TEXT_MAX_LENGTH, Claim
+from tests.import_pages import import_through_page, report_of
 
 pytestmark = pytest.mark.django_db
 
@@ -17,15 +17,9 @@ HEADER = "text,language,kind\n"
 
 def upload(client, editor, content: bytes, name="claims.csv"):
     client.force_login(editor)
-    response = client.post(reverse("claims:import"), {"file": SimpleUploadedFile(name, content)})
+    response = import_through_page(client, SimpleUploadedFile(name, content))
     assert response.status_code == 200
     return response
-
-
-def report_of(response) -> dict:
-    report = response.context["report"]
-    assert report is not None, response.context["form"].errors
-    return {result.number: result for result in report.results}
 
 
 def test_a_field_over_128_kb_is_reported_on_its_row(client, editor):
@@ -88,7 +82,7 @@ def test_a_broken_quote_inside_the_file_costs_only_its_row(client, editor):
 
 def test_unknown_columns_stop_the_import_with_their_names(client, editor):
     response = upload(client, editor, b"text,language,claimnat,killed_low\nOne,en,Someone,5\n")
-    assert response.context["report"] is None
+    assert "rows" not in response.context
     assert response.context["form"].errors["file"] == [
         "The file has columns the import does not know: claimnat, killed_low. Nothing was imported; "
         "rename or remove them (the columns are listed on the import page)."

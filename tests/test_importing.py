@@ -12,6 +12,7 @@ from claims.choices import BoundQualifier, CasualtyCategory, ClaimKind, LogActio
 from claims.importing import ImportFileError, import_claims, parse_csv, parse_json
 from claims.models import Actor, Claim, Event
 from sources.models import Source
+from tests.import_pages import import_through_page
 
 pytestmark = pytest.mark.django_db
 
@@ -188,7 +189,7 @@ def test_import_page_shows_the_row_by_row_report(client, editor, event):
             "Troops stayed,en,statement,,,gone",
         ),
     )
-    response = client.post(url, {"file": upload})
+    response = import_through_page(client, upload)
 
     assert response.status_code == 200
     content = response.content.decode()

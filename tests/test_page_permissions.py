@@ -16,11 +16,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from claims.choices import ClaimStatus, Stance
-from claims.models import Actor, Claim, Event, Evidence, Place
+from claims.import_jobs import start_import
+from claims.models import Actor, Claim, Event, Evidence, Job, Place
 from claims.services import add_evidence
 from claims.workflow import change_status
 from intelligence.models import ContradictionFlag
 from sources.models import SourceCheck
+from tests.import_pages import import_through_page
 from tests.pages import database_state, edit, fast_password_hashing, submission  # noqa: F401  (autouse fixture)
 
 pytestmark = pytest.mark.django_db
@@ -56,6 +58,7 @@ class World:
     duplicate_party: Actor
     duplicate_place: Place
     flag: ContradictionFlag
+    job: Job
 
     @property
     def link(self):
@@ -88,6 +91,7 @@ def world(claim_factory, other_reviewer, other_editor):
         duplicate_party=duplicate_party,
         duplicate_place=duplicate_place,
         flag=ContradictionFlag.objects.get(),
+        job=start_import(other_editor, "claims.csv", b"text,language\nQueued claim,en\n"),
     )
 
 
@@ -128,7 +132,17 @@ TABLE = [
     ("claim_submit", lambda w: reverse("claims:claim_submit"), "post", lambda w, u: submission(), members(302)),
     ("export_csv", lambda w: reverse("claims:export_csv"), "get", None, members(200)),
     ("import", lambda w: reverse("claims:import"), "get", None, editors(200)),
-    ("import", lambda w: reverse("claims:import"), "post", _import_file, editors(200)),
+    ("import", lambda w: reverse("claims:import"), "post", _import_file, editors(302)),
+    ("job_list", lambda w: reverse("claims:job_list"), "get", None, members(200)),
+    # Another editor's job: only its owner and admins follow it.
+    ("job_detail", lambda w: w.job.get_absolute_url(), "get", None, (LOGIN, 403, 403, 403, 200)),
+    (
+        "job_progress",
+        lambda w: reverse("claims:job_progress", args=[w.job.pk]),
+        "get",
+        None,
+        (LOGIN, 403, 403, 403, 200),
+    ),
     ("import_template", lambda w: reverse("claims:import_template"), "get", None, editors(200)),
     ("claimreview_feed", lambda w: reverse("claims:claimreview_feed"), "get", None, everyone(200)),
     ("verdict_feed_atom", lambda w: reverse("claims:verdict_feed_atom"), "get", None, everyone(200)),
@@ -370,7 +384,7 @@ def test_submitting_editor_cannot_publish_the_verdict(client, claim_factory, edi
 
 def test_import_page_creates_claims_for_editors(client, world, editor):
     client.force_login(editor)
-    response = client.post(reverse("claims:import"), _import_file(world, editor))
+    response = import_through_page(client, _import_file(world, editor)["file"])
     assert response.status_code == 200
     assert Claim.objects.filter(text="Imported claim about a convoy").exists()
 

@@ -74,7 +74,7 @@ def test_my_jobs_lists_only_mine(client, editor, other_editor):
 
 
 @pytest.mark.e2e
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_worker_imports_every_row_in_chunks_and_the_report_stays(client, editor, celery_worker_process):
     client.force_login(editor)
     response = client.post(reverse("claims:import"), {"file": SimpleUploadedFile("claims.csv", csv_rows(60, 7))})

@@ -24,7 +24,7 @@ from schemathesis.specs.openapi.checks import (
 
 from accounts.roles import Role
 from claims.choices import BoundQualifier, CasualtyCategory, ClaimStatus, Stance
-from claims.models import Event
+from claims.models import Actor, Event, Place
 from claims.services import add_evidence
 from claims.workflow import change_status
 from tracker.wsgi import application
@@ -106,6 +106,9 @@ def rows(make_user, claim_factory):
         "events": [event.pk for event in events],
         "sources": [source.pk for source in sources],
         "evidence": [item.pk for item in evidence],
+        "actors": [Actor.objects.create(name=f"Party {number}").pk for number in range(2)],
+        "places": [Place.objects.create(name=f"Village {number}").pk for number in range(2)],
+        "outlets": sorted({source.outlet_id for source in sources}),
     }
 
 
@@ -115,7 +118,9 @@ def aim_at_real_rows(case, rows):
     generated = (case.path_parameters or {}).get("id")
     if not isinstance(generated, int) or generated % 2:
         return
-    ids = rows[case.path.split("/")[2]]  # /api/<kind>/{id}/...: the kind of row the id names
+    ids = rows.get(case.path.split("/")[2])  # /api/<kind>/{id}/...: the kind of row the id names
+    if not ids:
+        return
     case.path_parameters["id"] = ids[generated // 2 % len(ids)]
 
 

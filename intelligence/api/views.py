@@ -103,7 +103,8 @@ class IngestViewSet(viewsets.ViewSet):
 
     required_actions = {"create": Action.SUBMIT_CLAIM}
 
-    @extend_schema(request=IngestRequestSerializer, responses=CandidateSerializer(many=True))
+    # Nothing is created, so the answer is 200, not the 201 a create would document.
+    @extend_schema(request=IngestRequestSerializer, responses={200: CandidateSerializer(many=True)})
     def create(self, request):
         body = IngestRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)

@@ -15,7 +15,9 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 from warcio.archiveiterator import ArchiveIterator
 
+from claims.choices import ClaimStatus
 from claims.services import SourceLinkData
+from claims.workflow import change_status
 from sources.choices import CheckOutcome
 from sources.models import SourceCheck, StoredText
 from sources.views import CHECKS_PER_PAGE
@@ -152,7 +154,12 @@ def test_the_api_shows_what_changed_from_the_history_of_checks(reviewer, source_
     assert [kind for kind, _text in marked if kind != "same"] == ["removed", "added"]
 
 
-def test_the_dashboard_leads_from_a_source_in_trouble_to_its_history(client, reviewer, source_with_history):
+def test_the_dashboard_leads_from_a_source_in_trouble_to_its_history(client, reviewer, editor, source_with_history):
+    # The dashboard's queue of troubled sources is of claims with a published verdict (issue 14).
+    claim = source_with_history.claim_links.get().claim
+    change_status(claim, reviewer, ClaimStatus.IN_REVIEW, expected_version=claim.version)
+    claim.refresh_from_db()
+    change_status(claim, editor, ClaimStatus.SUPPORTED, rationale="Two sources agree.", expected_version=claim.version)
     client.force_login(reviewer)
 
     page = client.get(reverse("claims:dashboard")).content.decode()

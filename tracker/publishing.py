@@ -17,6 +17,7 @@ The thread logs one line when the broker stops taking messages and one when
 it takes them again, instead of a traceback per message.
 """
 
+import contextvars
 import logging
 import os
 import queue
@@ -37,6 +38,9 @@ MAX_WAITING_SENDS = 1000
 @dataclass
 class _Send:
     messages: list  # (task name, args), sent in order
+    # The caller's context: the log ids it carries (a request's id) go into
+    # the messages' headers as if the caller had sent them itself.
+    context: contextvars.Context = field(default_factory=contextvars.copy_context)
     sent: int = 0
     done: threading.Event = field(default_factory=threading.Event)
 
@@ -55,7 +59,7 @@ class _Publisher:
             for name, args in send.messages:
                 self.sending_since = time.monotonic()
                 try:
-                    current_app.send_task(name, args=args)
+                    send.context.run(current_app.send_task, name, args=args)
                 except Exception as error:  # any broker failure: the sweep sends it again
                     self._failed(error)
                     break

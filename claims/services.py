@@ -396,6 +396,46 @@ def _lock(model, *rows):
     return {row.pk: row for row in model.objects.select_for_update().filter(pk__in=[r.pk for r in rows]).order_by("pk")}
 
 
+def _merge_claims_of(model, merged, into, user, *, claim_field: str, presence_field: str, action, kind: str):
+    """The part of a merge that parties and places share: lock both rows,
+    check they can merge, and move every claim whose ``claim_field`` is
+    ``merged``, and every troop presence whose ``presence_field`` is, to
+    ``into``, each claim touched getting a new version and a log entry.
+    Returns the locked pair."""
+    require(user, Action.MERGE_NAMED_ROWS)
+    rows = _lock(model, merged, into)
+    merged, into = rows[merged.pk], rows[into.pk]
+    _check_mergeable(merged, into)
+    change = [_loggable(merged), _loggable(into)]
+
+    def move(claim):
+        changes = {}
+        if getattr(claim, f"{claim_field}_id") == merged.pk:
+            setattr(claim, claim_field, into)
+            changes[claim_field] = change
+        if TroopPresence.objects.filter(claim=claim, **{presence_field: merged}).update(**{presence_field: into}):
+            changes[f"troop_presences.{presence_field}"] = change
+        return changes
+
+    claim_ids = {
+        *Claim.objects.filter(**{claim_field: merged}).values_list("pk", flat=True),
+        *TroopPresence.objects.filter(**{presence_field: merged}).values_list("claim_id", flat=True),
+    }
+    _move_claims(user, claim_ids, action, _merge_message(kind, merged, into), move)
+    return merged, into
+
+
+def _keep_names_as_aliases(merged, into, names, add_alias) -> None:
+    """``names`` (the merged row's) find the survivor from now on; ``merged``
+    stays, marked merged into it."""
+    for name in names:
+        key = name_key(name)
+        if key and key != into.name_key and not into.aliases.filter(name_key=key).exists():
+            add_alias(name=tidy_name(name))
+    merged.merged_into = into
+    merged.save(update_fields=["merged_into"])
+
+
 @transaction.atomic
 def merge_actors(merged: Actor, into: Actor, user) -> Actor:
     """Make ``merged`` one party with ``into`` (the survivor): every claim it
@@ -404,38 +444,23 @@ def merge_actors(merged: Actor, into: Actor, user) -> Actor:
     aliases become ``into``'s aliases. Nothing is deleted: ``merged`` stays,
     marked merged into ``into``, so that its name and its old id still find
     the survivor (``claims.lookups.survivor``). Returns the survivor."""
-    require(user, Action.MERGE_NAMED_ROWS)
-    rows = _lock(Actor, merged, into)
-    merged, into = rows[merged.pk], rows[into.pk]
-    _check_mergeable(merged, into)
-    change = [_loggable(merged), _loggable(into)]
-
-    def move(claim):
-        changes = {}
-        if claim.claimant_id == merged.pk:
-            claim.claimant = into
-            changes["claimant"] = change
-        if TroopPresence.objects.filter(claim=claim, force=merged).update(force=into):
-            changes["troop_presences.force"] = change
-        return changes
-
-    claim_ids = {
-        *Claim.objects.filter(claimant=merged).values_list("pk", flat=True),
-        *TroopPresence.objects.filter(force=merged).values_list("claim_id", flat=True),
-    }
-    _move_claims(user, claim_ids, LogAction.PARTY_MERGED, _merge_message("Party", merged, into), move)
+    merged, into = _merge_claims_of(
+        Actor,
+        merged,
+        into,
+        user,
+        claim_field="claimant",
+        presence_field="force",
+        action=LogAction.PARTY_MERGED,
+        kind="Party",
+    )
     Actor.objects.filter(affiliation=merged).exclude(pk=into.pk).update(affiliation=into)
     Actor.objects.filter(merged_into=merged).update(merged_into=into)
+    # A party's alias is unique overall, so the merged party's aliases move as they are.
     ActorAlias.objects.filter(actor=merged).update(actor=into)
-    for name in (merged.name, merged.name_original):
-        if (
-            name_key(name)
-            and name_key(name) != into.name_key
-            and not into.aliases.filter(name_key=name_key(name)).exists()
-        ):
-            ActorAlias.objects.create(actor=into, name=tidy_name(name))
-    merged.merged_into = into
-    merged.save(update_fields=["merged_into"])
+    _keep_names_as_aliases(
+        merged, into, (merged.name, merged.name_original), lambda name: ActorAlias.objects.create(actor=into, name=name)
+    )
     return into
 
 
@@ -445,42 +470,24 @@ def merge_places(merged: Place, into: Place, user) -> Place:
     parties: the claims and troop presences at it, the events at it and the
     places within it move to ``into``, its names become ``into``'s aliases,
     and it stays, marked merged. Returns the survivor."""
-    require(user, Action.MERGE_NAMED_ROWS)
-    rows = _lock(Place, merged, into)
-    merged, into = rows[merged.pk], rows[into.pk]
-    _check_mergeable(merged, into)
-    change = [_loggable(merged), _loggable(into)]
-
-    def move(claim):
-        changes = {}
-        if claim.place_id == merged.pk:
-            claim.place = into
-            changes["place"] = change
-        if TroopPresence.objects.filter(claim=claim, place=merged).update(place=into):
-            changes["troop_presences.place"] = change
-        return changes
-
-    claim_ids = {
-        *Claim.objects.filter(place=merged).values_list("pk", flat=True),
-        *TroopPresence.objects.filter(place=merged).values_list("claim_id", flat=True),
-    }
-    _move_claims(user, claim_ids, LogAction.PLACE_MERGED, _merge_message("Place", merged, into), move)
+    merged, into = _merge_claims_of(
+        Place,
+        merged,
+        into,
+        user,
+        claim_field="place",
+        presence_field="place",
+        action=LogAction.PLACE_MERGED,
+        kind="Place",
+    )
     Event.objects.filter(place=merged).update(place=into)
     Place.objects.filter(parent=merged).exclude(pk=into.pk).update(parent=into)
     Place.objects.filter(merged_into=merged).update(merged_into=into)
-    for alias in PlaceAlias.objects.filter(place=merged):
-        _add_place_name(into, alias.name)
-    for name in (merged.name, merged.name_original):
-        _add_place_name(into, name)
-    merged.merged_into = into
-    merged.save(update_fields=["merged_into"])
+    # A place's alias is unique per place only: the merged place keeps its
+    # aliases, and the survivor gets each one it lacks.
+    names = [*PlaceAlias.objects.filter(place=merged).values_list("name", flat=True), merged.name, merged.name_original]
+    _keep_names_as_aliases(merged, into, names, lambda name: PlaceAlias.objects.create(place=into, name=name))
     return into
-
-
-def _add_place_name(place: Place, name: str) -> None:
-    key = name_key(name)
-    if key and key != place.name_key and not place.aliases.filter(name_key=key).exists():
-        PlaceAlias.objects.create(place=place, name=tidy_name(name))
 
 
 def check_actor_alias(actor: Actor, name: str) -> bool:

@@ -12,6 +12,11 @@ another in a batch's thread; ``make_durable`` waits for a whole batch's files
 at once, and is called before the rows that name them are committed. Should
 the machine lose power between the two, a file may be short under its
 name with no row naming it: ``store`` finds it by its size and writes it again.
+
+In an object store (``tracker/storage.py``) an object appears whole when its
+upload ends or not at all, and is durable when the store says it is stored:
+there ``store`` writes through the storage and ``make_durable`` has nothing
+to wait for.
 """
 
 import hashlib
@@ -21,6 +26,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from pathlib import Path
 
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 # Readable by whoever reads the media folder, as the storage's own files are.
@@ -32,7 +38,10 @@ def store(data: bytes, folder: str, suffix: str = "") -> tuple[str, str]:
     returns its name there and its SHA-256."""
     digest = hashlib.sha256(data).hexdigest()
     name = f"{folder}/{digest[:2]}/{digest}{suffix}"
-    path = Path(default_storage.path(name))
+    path = _local_path(name)
+    if path is None:
+        _store_in_object_store(name, data)
+        return name, digest
     try:
         whole = path.stat().st_size == len(data)
     except FileNotFoundError:
@@ -46,11 +55,28 @@ def store(data: bytes, folder: str, suffix: str = "") -> tuple[str, str]:
 def make_durable(names) -> None:
     """Wait until the files ``names`` (and their folders' entries) are on
     disk, all at once: the filesystem's journal commits them together."""
-    paths = {Path(default_storage.path(name)) for name in names if name}
+    paths = {path for path in map(_local_path, filter(None, names)) if path is not None}
     if not paths:
         return
     with ThreadPoolExecutor(max_workers=min(len(paths), 16), thread_name_prefix="fsync") as pool:
         list(pool.map(_fsync, paths | {path.parent for path in paths}))
+
+
+def _local_path(name: str) -> Path | None:
+    """Where ``name`` lives on this machine's disk; ``None`` in an object store."""
+    try:
+        return Path(default_storage.path(name))
+    except NotImplementedError:
+        return None
+
+
+def _store_in_object_store(name: str, data: bytes) -> None:
+    if default_storage.exists(name):
+        return
+    saved = default_storage.save(name, ContentFile(data))
+    if saved != name:
+        # Another writer stored the same bytes in between: the storage kept both under two names.
+        default_storage.delete(saved)
 
 
 def _fsync(path: Path) -> None:

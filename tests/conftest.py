@@ -19,8 +19,15 @@ from claims.choices import ClaimKind, Language
 from claims.services import SourceLinkData, submit_claim
 
 # Fixture modules: the loopback HTTP server, the browser, the Celery worker, the web process,
-# warcio check over all archives.
-pytest_plugins = ["tests.loopback", "tests.browser", "tests.celery_worker", "tests.web_process", "tests.warc_check"]
+# warcio check over all archives, the S3-compatible object store.
+pytest_plugins = [
+    "tests.loopback",
+    "tests.browser",
+    "tests.celery_worker",
+    "tests.web_process",
+    "tests.warc_check",
+    "tests.object_store",
+]
 
 _counter = itertools.count(1)
 

@@ -19,6 +19,7 @@ from limits import parse as _limits_parse
 from operations.logs import configure_structlog, logging_settings
 
 from .env import env_bool, env_float, env_int, env_list, env_networks, env_str
+from .storage import stored_files_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -168,8 +169,10 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Stored files (check archives, evidence): MEDIA_ROOT, or the S3-compatible
+# object store that STORAGE_S3_BUCKET names (``tracker/storage.py``).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": stored_files_storage(),
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG

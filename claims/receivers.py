@@ -1,6 +1,7 @@
 """What the claims do when the sources app reports (``sources.signals``):
 once a batch of checks finishes, every live link to a checked source records
-whether its page carries the quoted passage and the claim's figures.
+whether its page carries the quoted passage and the claim's figures; and
+the retention of the check history keeps what the claims rest on.
 
 Connected in ``ClaimsConfig.ready``. The signal comes inside the batch's
 finishing transaction with the whole batch, so the links of all its sources
@@ -11,11 +12,11 @@ from django.dispatch import receiver
 
 from sources.bulk import update_fields
 from sources.models import SourceCheck
-from sources.signals import checks_finished
+from sources.signals import HistoryPins, checks_finished, history_pins
 
 from .choices import QuoteMatch
 from .matching import SearchablePage
-from .models import ClaimSource
+from .models import ClaimSource, Evidence, Verdict
 
 MATCH_FIELDS = ["quote_match", "figures_match", "matched_excerpt", "matched_check"]
 
@@ -75,3 +76,20 @@ def _match(link: ClaimSource, check: SourceCheck, page: SearchablePage | None) -
             excerpt = excerpt or found.excerpt
     link.quote_match, link.figures_match, link.matched_excerpt = quote, figures, excerpt
     link.matched_check = check
+
+
+@receiver(history_pins, dispatch_uid="claims.history_pins")
+def claims_rest_on(sender, source_ids, **kwargs) -> HistoryPins:
+    """The checks of ``source_ids`` the claims rest on: each link's quote
+    match, and the page as it was when a verdict on a claim citing it was
+    published, or evidence citing it was added."""
+    links = ClaimSource.objects.filter(source_id__in=source_ids)
+    verdicts = Verdict.objects.filter(claim__source_links__source_id__in=source_ids)
+    evidence = Evidence.objects.filter(source_id__in=source_ids)
+    return HistoryPins(
+        checks=set(links.exclude(matched_check=None).values_list("matched_check", flat=True)),
+        moments=[
+            *verdicts.values_list("claim__source_links__source_id", "published_at"),
+            *evidence.values_list("source_id", "created_at"),
+        ],
+    )

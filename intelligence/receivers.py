@@ -3,20 +3,24 @@ checks asks for its pages to be regrouped and their claims regraded
 (``tasks.regroup_sources``, once the batch commits, so that grouping never
 holds up checks); a claim whose sources or evidence
 changed is regraded (``grading``); a claim that changed has its
-contradiction flags brought up to date (``flags``).
+contradiction flags brought up to date (``flags``); and the retention of the
+check history keeps the pages as they were when a flag was raised or explained.
 
 Connected in ``IntelligenceConfig.ready``; both signals come inside the
 transaction that made the change, so a claim's grade commits with it.
 """
 
+from django.db.models import Q
 from django.dispatch import receiver
 
+from claims.models import ClaimSource
 from claims.signals import claim_changed
 from sources.models import SourceCheck
-from sources.signals import checks_finished
+from sources.signals import HistoryPins, checks_finished, history_pins
 
 from .flags import recompute_flags
 from .grading import grade_claims
+from .models import ContradictionFlag
 from .tasks import queue_regrouping
 
 
@@ -34,3 +38,19 @@ def regrade_claim(sender, claim_ids, **kwargs) -> None:
 def recompute_contradiction_flags(sender, claim_ids, user, **kwargs) -> None:
     for claim_id in claim_ids:
         recompute_flags(claim_id, user)
+
+
+@receiver(history_pins, dispatch_uid="intelligence.history_pins")
+def flags_rest_on(sender, source_ids, **kwargs) -> HistoryPins:
+    """The page, of each source a flagged claim cites, as it was when its
+    contradiction flag was raised, and when it was explained."""
+    sources_of = {}
+    for source_id, claim_id in ClaimSource.objects.filter(source_id__in=source_ids).values_list("source", "claim"):
+        sources_of.setdefault(claim_id, []).append(source_id)
+    flags = ContradictionFlag.objects.filter(Q(first_claim__in=sources_of) | Q(second_claim__in=sources_of))
+    moments = []
+    rows = flags.values_list("first_claim", "second_claim", "created_at", "explained_at")
+    for first, second, raised, explained in rows:
+        for source_id in sources_of.get(first, []) + sources_of.get(second, []):
+            moments += [(source_id, moment) for moment in (raised, explained) if moment]
+    return HistoryPins(moments=moments)

@@ -150,3 +150,18 @@ def original_response(archive_name: str) -> Original | None:
     except (OSError, ValueError):
         return None  # gone or unreadable: the page is archived whole again
     return found
+
+
+def is_revisit(archive_name: str) -> bool:
+    """Whether the page in the archive ``archive_name`` is a ``revisit``
+    record: it holds no body that another archive's revisit could point at.
+    ``False`` for an archive that cannot be read."""
+    page = None
+    try:
+        with default_storage.open(archive_name, "rb") as file:
+            for record in ArchiveIterator(file, no_record_parse=True):
+                if record.rec_type != "request":
+                    page = record.rec_type
+    except (OSError, ValueError):
+        return False
+    return page == "revisit"

@@ -17,11 +17,18 @@ In an object store (``tracker/storage.py``) an object appears whole when its
 upload ends or not at all, and is durable when the store says it is stored:
 there ``store`` writes through the storage and ``make_durable`` has nothing
 to wait for.
+
+Files no row names any more are deleted by the history's retention
+(``sources/retention.py``) through ``discard``, which a writer storing the
+same bytes at that moment cannot lose: see ``discard``.
 """
 
 import hashlib
 import os
 import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from pathlib import Path
@@ -46,10 +53,61 @@ def store(data: bytes, folder: str, suffix: str = "") -> tuple[str, str]:
         whole = path.stat().st_size == len(data)
     except FileNotFoundError:
         whole = False
+    if whole:
+        try:
+            # Marks the file as in use (``discard`` leaves it alone), and finds it gone if it was set aside.
+            os.utime(path)
+        except FileNotFoundError:
+            whole = False
     if not whole:
         path.parent.mkdir(parents=True, exist_ok=True)
         _write_then_rename(path, data)
     return name, digest
+
+
+def discard(names: Iterable[str], still_named: Callable[[set[str]], set[str]], grace: float) -> list[str]:
+    """Delete the files ``names`` that no row names; returns those deleted.
+
+    A check storing the same bytes meanwhile must not lose them: ``store``
+    finds the file there, so writes nothing, and its row naming the file is
+    committed later. So a file is first set aside under another name, at
+    once; then it is kept (put back) if it was written or reused within
+    ``grace`` seconds (``store`` touches a file it reuses) or if
+    ``still_named`` (asked after setting aside, with the names set aside)
+    says a row names it now; only then deleted. A writer that comes while
+    the file is set aside finds no file, and writes it again. With ``grace``
+    longer than a check may take from storing its files to committing its
+    rows (its task's time limit), every row that names a deleted file was
+    committed before ``still_named`` was asked, and is in its answer.
+
+    In an object store nothing is deleted: it can neither set an object
+    aside at once nor tell that a writer found one there, so the same
+    guarantee cannot be given (a bucket's lifecycle rules may expire what
+    no row names, read from the database)."""
+    set_aside = {}
+    for name in set(names):
+        path = _local_path(name)
+        if path is None:
+            continue
+        aside = path.with_name(f".discarding-{uuid.uuid4().hex}-{path.name}")
+        try:
+            if time.time() - path.stat().st_mtime < grace:
+                continue  # stored or reused lately: its row may be on its way
+            os.rename(path, aside)
+        except FileNotFoundError:
+            continue
+        set_aside[name] = (path, aside)
+    if not set_aside:
+        return []
+    named = still_named(set(set_aside))
+    deleted = []
+    for name, (path, aside) in set_aside.items():
+        if name in named or time.time() - aside.stat().st_mtime < grace:
+            os.replace(aside, path)  # a writer may have written it again meanwhile: the same bytes
+        else:
+            aside.unlink()
+            deleted.append(name)
+    return deleted
 
 
 def make_durable(names) -> None:

@@ -1,6 +1,10 @@
 """What the sources app tells the rest of the tracker. It imports no other
 app of ours: an app that cares subscribes here (the claims app matches its
-links' quotes and figures, ``claims.receivers``)."""
+links' quotes and figures, ``claims.receivers``), and asks what of the
+check history other rows rest on before pruning it (``history_pins``)."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.dispatch import Signal
 
@@ -12,3 +16,21 @@ from django.dispatch import Signal
 # writes commits, or not, with the batch, and a batch is one call, so that a
 # receiver can do its work for all of it in bulk.
 checks_finished = Signal()
+
+
+@dataclass
+class HistoryPins:
+    """What rows of another app rest on in the check history of some
+    sources, so that the retention (``sources.retention``) keeps it:
+    ``checks``, ids of checks named outright, and ``moments``,
+    ``(source_id, when)`` pairs, each keeping the check of that source that
+    was current then (its last check, and its last good check, finished by then)."""
+
+    checks: set[int] = field(default_factory=set)
+    moments: list[tuple[int, datetime]] = field(default_factory=list)
+
+
+# Sent by ``sources.retention`` with ``source_ids`` before it prunes their
+# check history; each receiver returns the ``HistoryPins`` of its rows (the
+# claims: quote matches, verdicts, evidence; intelligence: contradiction flags).
+history_pins = Signal()

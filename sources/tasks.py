@@ -2,9 +2,11 @@
 ``sources.checking`` and ``sources.scheduling``, where the work is done."""
 
 from celery import shared_task
+from django.conf import settings
 from django.utils.dateparse import parse_datetime
 
 from .checking import run_checks
+from .retention import prune_history
 from .scheduling import queue_due_checks, resend_lost_requests
 from .services import CHECK_NOW_TASK, CHECK_TASK
 
@@ -30,3 +32,14 @@ def sweep_check_requests() -> int:
 @shared_task(name="sources.queue_due_checks")
 def queue_due_checks_task() -> int:
     return queue_due_checks()
+
+
+@shared_task(name="sources.prune_check_history")
+def prune_check_history(after_id: int = 0) -> int:
+    """Prune the check history of the sources after ``after_id`` for about
+    ``SOURCE_HISTORY_TASK_SECONDS``, then queue the rest as another task;
+    returns how many checks were pruned."""
+    pruned, cursor = prune_history(after_id, seconds=settings.SOURCE_HISTORY_TASK_SECONDS)
+    if cursor is not None:
+        prune_check_history.delay(cursor)
+    return pruned.checks

@@ -259,6 +259,8 @@ CELERY_TASK_ROUTES = {
     "sources.sweep_check_requests": {"queue": CHECKS_NOW_QUEUE},
     "sources.queue_due_checks": {"queue": CHECKS_NOW_QUEUE},
     "sources.check_sources": {"queue": RECHECKS_QUEUE},
+    # Pruning the check history: long, and nobody waits for it.
+    "sources.prune_check_history": {"queue": RECHECKS_QUEUE},
     "imports.*": {"queue": IMPORTS_QUEUE},
     "notifications.*": {"queue": NOTIFICATIONS_QUEUE},
     # Grouping copies after checks: background work that must not slow the checks.
@@ -267,6 +269,7 @@ CELERY_TASK_ROUTES = {
 CELERY_BEAT_SCHEDULE = {
     "resend-lost-check-requests": {"task": "sources.sweep_check_requests", "schedule": 60.0},
     "queue-due-checks": {"task": "sources.queue_due_checks", "schedule": 300.0},
+    "prune-check-history": {"task": "sources.prune_check_history", "schedule": 24 * 3600.0},
 }
 # Re-checks: every source daily by default (with jitter), in batches.
 SOURCE_RECHECK_INTERVAL = env_int("SOURCE_RECHECK_INTERVAL_SECONDS", 24 * 3600)
@@ -278,6 +281,15 @@ SOURCE_RECHECK_BATCH = env_int("SOURCE_RECHECK_BATCH", 5000)
 # inside the task's soft time limit (a 60 KB article is read in 14 ms, a
 # 600 KB one in 120).
 SOURCE_CHECK_BATCH_SIZE = env_int("SOURCE_CHECK_BATCH_SIZE", 50)
+# Bounded history (sources/retention.py): of a run of checks that saw the same
+# page, those between the first and the last are pruned once SOURCE_HISTORY_DAYS
+# old; each source's newest SOURCE_HISTORY_KEEP checks are kept whatever they
+# saw. Pruned daily by beat, SOURCE_HISTORY_BATCH sources a transaction, for
+# about SOURCE_HISTORY_TASK_SECONDS a task (which then queues the rest).
+SOURCE_HISTORY_DAYS = env_int("SOURCE_HISTORY_DAYS", 30, minimum=0)
+SOURCE_HISTORY_KEEP = env_int("SOURCE_HISTORY_KEEP", 10, minimum=1)
+SOURCE_HISTORY_BATCH = env_int("SOURCE_HISTORY_BATCH", 200, minimum=1)
+SOURCE_HISTORY_TASK_SECONDS = env_int("SOURCE_HISTORY_TASK_SECONDS", 60, minimum=1)
 # A check request older than this with no completed check is sent again.
 SOURCE_CHECK_SWEEP_GRACE = env_int("SOURCE_CHECK_SWEEP_GRACE_SECONDS", 120)
 if CELERY_BROKER_URL.startswith("filesystem://"):

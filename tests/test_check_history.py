@@ -11,6 +11,7 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.core.files.storage import default_storage
 from django.utils import timezone
 from warcio.archiveiterator import ArchiveIterator
 
@@ -188,7 +189,7 @@ DATA = b"WARC/1.0 a revisit record, a few hundred bytes"
 
 def stored(days_old=0):
     name, _digest = blobs.store(DATA, "blobs-under-test", ".bin")
-    path = blobs.default_storage.path(name)
+    path = default_storage.path(name)
     when = time.time() - days_old * 86400
     os.utime(path, (when, when))
     return name, path

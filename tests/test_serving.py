@@ -30,7 +30,6 @@ def other_connections_to_the_test_database() -> int:
 
 
 @pytest.mark.postgresql
-@pytest.mark.postgresql
 def test_concurrent_requests_never_hold_more_connections_than_workers_times_threads(start_web_process):
     # Two workers of four threads, set here so that the bound does not
     # depend on this machine's cores; bin/run takes the defaults of the same file.

@@ -23,14 +23,18 @@ class ArticleForm(forms.Form):
 
     text = forms.CharField(
         label=_("Article text"),
+        required=False,
         widget=forms.Textarea(attrs={"rows": 12}),
-        help_text=_("Chinese or English, as published."),
+        help_text=_("Chinese or English, as published. Leave it empty to fetch the article from its URL."),
     )
     article_url = forms.URLField(
         label=_("Article URL"),
         max_length=MAX_URL_LENGTH,
         assume_scheme="https",
-        help_text=_("Each claim kept is linked to this source, its sentence as the quoted passage."),
+        help_text=_(
+            "Each claim kept is linked to this source, its sentence as the quoted passage. "
+            "With no text, the page at this URL is fetched, archived and read."
+        ),
     )
     language = forms.ChoiceField(
         label=_("Language"), required=False, choices=[("", _("Detect")), ("zh", _("Chinese")), ("en", _("English"))]

@@ -5,11 +5,18 @@ create them in one step (``services.create_reviewed_claims``).
 The candidates travel in the page itself, each as a claim form with a
 figure and a presence formset (the claim edit page's), prefixed by its
 number, so that a correction that does not validate is shown with what was
-typed and nothing is created."""
+typed and nothing is created.
+
+An article given by its URL alone (no text) is fetched as a check of its
+source (``services.request_article``, ``articles.py`` says why); the page
+then follows the fetch at ``ingest/sources/<id>/`` and shows the
+candidates once its text is read, or why it could not be."""
+
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -17,10 +24,16 @@ from django.views.decorators.http import require_http_methods
 from accounts.decorators import member_required
 from claims.forms import CasualtyFigureEditFormSet, TroopPresenceEditFormSet, kept_rows
 from claims.permissions import Action, require
+from sources.models import Source
 
+from .articles import fetched_article
+from .choices import ArticleState
 from .extraction import ArticleError, suggest_claims
 from .forms import ArticleForm, CandidateForm
-from .services import create_reviewed_claims
+from .services import create_reviewed_claims, request_article
+
+# How often the page of an article being fetched reloads itself (seconds).
+FETCH_POLL_SECONDS = 2
 
 # More candidates than an article of the longest size suggests; a post
 # claiming more is cut here rather than building forms without end.
@@ -88,18 +101,63 @@ def ingest(request):
             response = _create(request, article, blocks)
             if response is not None:
                 return response
+        elif article.is_valid() and not article.cleaned_data["text"]:
+            response = _fetch(request, article)
+            if response is not None:
+                return response
         elif article.is_valid():
-            try:
-                candidates = suggest_claims(article.cleaned_data["text"], article.cleaned_data["language"] or None)
-            except ArticleError as error:
-                article.add_error("text", str(error))
-            else:
-                blocks = [_candidate_block(index, candidate=candidate) for index, candidate in enumerate(candidates)]
-                status = 200
-                if not blocks:
-                    article.add_error("text", _("No claim was found in this article."))
-                    status = 400
+            blocks = _suggested(article, article.cleaned_data["text"], article.cleaned_data["language"])
+            status = 200 if blocks else 400
     return render(request, "intelligence/ingest.html", {"article": article, "blocks": blocks}, status=status)
+
+
+def _suggested(article, text: str, language: str) -> list:
+    """The candidate blocks of ``text``, or none with the error on ``article``."""
+    try:
+        candidates = suggest_claims(text, language or None)
+    except ArticleError as error:
+        article.add_error("text", str(error))
+        return []
+    if not candidates:
+        article.add_error("text", _("No claim was found in this article."))
+    return [_candidate_block(index, candidate=candidate) for index, candidate in enumerate(candidates)]
+
+
+def _fetch(request, article):
+    """Ask for the article at the form's URL to be fetched, and follow it."""
+    try:
+        source = request_article(request.user, article.cleaned_data["article_url"])
+    except ValidationError as error:
+        article.add_error("article_url", error.message_dict.get("url", error.messages))
+        return None
+    query = {name: article.cleaned_data[name] for name in ("language", "event_name") if article.cleaned_data[name]}
+    address = reverse("intelligence:ingest_source", args=[source.pk])
+    return redirect(f"{address}?{urlencode(query)}" if query else address)
+
+
+@member_required
+@require_http_methods(["GET"])
+def ingest_source(request, pk):
+    """The article of source ``pk``, given by its URL: reloading itself while
+    it is fetched, then its suggested claims (created through ``ingest``) or
+    why it could not be read."""
+    require(request.user, Action.SUBMIT_CLAIM)
+    fetched = fetched_article(get_object_or_404(Source, pk=pk))
+    initial = {
+        "article_url": fetched.source.url,
+        "text": fetched.text,
+        "language": request.GET.get("language", ""),
+        "event_name": request.GET.get("event_name", ""),
+    }
+    article = ArticleForm(initial=initial)
+    blocks = []
+    if fetched.state == ArticleState.READY:
+        bound = ArticleForm(initial)
+        if bound.is_valid():
+            blocks = _suggested(bound, fetched.text, bound.cleaned_data["language"])
+        article = bound
+    context = {"article": article, "blocks": blocks, "fetched": fetched, "poll": FETCH_POLL_SECONDS}
+    return render(request, "intelligence/ingest.html", context)
 
 
 def _create(request, article, blocks):

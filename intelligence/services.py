@@ -1,6 +1,7 @@
 """Writes of the intelligence app: the suggested claims a reviewer kept,
-created through ``claims.services`` like any other claim, and a reviewer's
-explanation of a contradiction flag.
+created through ``claims.services`` like any other claim, the request to
+fetch an article given by its URL (a check of its source, see
+``articles.py``), and a reviewer's explanation of a contradiction flag.
 
 Nothing here writes a row itself: ``submit_claim`` checks the permission,
 validates, finds or creates the claimant, force and place by name, logs, and
@@ -17,6 +18,9 @@ from claims.choices import LogAction
 from claims.models import NOTE_MAX_LENGTH
 from claims.permissions import Action, require
 from claims.services import SourceLinkData, submit_claim
+from sources.models import Source
+from sources.normalize import normalize_url
+from sources.services import get_or_create_source, outlet_for_domain, request_check
 
 from .extraction import Candidate
 from .flags import log_on_both_claims
@@ -66,6 +70,26 @@ def create_reviewed_claims(user, article_url: str, reviewed: list[dict], *, even
             submit_claim(user, fields=fields, figures=values["figures"], presences=values["presences"], sources=[link])
         )
     return claims
+
+
+@transaction.atomic
+def request_article(user, url: str) -> Source:
+    """Ask for the article at ``url`` to be fetched, archived and read: a
+    check of its source (created if new), which a worker runs once this
+    transaction commits; ``articles.fetched_article`` follows it. The claims
+    kept from it are linked to this source.
+
+    Raises ``PermissionDenied``, or ``ValidationError`` (on ``url``) for an
+    address that cannot be a source; an address the fetcher refuses or
+    cannot reach is a failed check, recorded in the source's history."""
+    require(user, Action.SUBMIT_CLAIM)
+    try:
+        normalize_url(url)
+    except ValidationError as error:
+        raise ValidationError({"url": error.messages}) from error
+    source, _created = get_or_create_source(url, user=user, outlet=outlet_for_domain(url))
+    request_check(source)
+    return source
 
 
 @transaction.atomic

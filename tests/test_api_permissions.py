@@ -88,6 +88,9 @@ MATRIX = [
     # The slug is the event page's address: changing it breaks the links to it.
     ("patch", "/api/events/{event}/", {"slug": "shusha-1992"}, (401, 403, 403, 200, 200)),
     ("post", "/api/ingest/", {"text": "Six people were killed, officials said."}, (401, 403, 200, 200, 200)),
+    # An article given by its url: its source is created and its check asked for.
+    ("post", "/api/ingest/", {"url": "https://example.org/article"}, (401, 403, 202, 202, 202)),
+    ("get", "/api/ingest/{source}/", None, (401, 403, 200, 200, 200)),
     ("get", "/api/me/", None, (401, 200, 200, 200, 200)),
     ("get", "/api/actors/", None, (401, 403, 200, 200, 200)),
     ("get", "/api/actors/?q=armenia", None, (401, 403, 200, 200, 200)),

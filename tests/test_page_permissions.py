@@ -267,6 +267,20 @@ TABLE = [
         members(200),
     ),
     (
+        "ingest",
+        lambda w: reverse("intelligence:ingest"),
+        "post",
+        lambda w, u: {"text": "", "article_url": "https://a.example.org/article", "suggest": "1"},
+        members(302),
+    ),
+    (
+        "ingest_source",
+        lambda w: reverse("intelligence:ingest_source", args=[w.check.source_id]),
+        "get",
+        None,
+        members(200),
+    ),
+    (
         "flag_explain",
         lambda w: reverse("intelligence:flag_explain", args=[w.flag.pk]),
         "post",

@@ -4,7 +4,9 @@ from rest_framework import serializers
 
 from claims.choices import BoundQualifier, CasualtyCategory, Population
 from claims.models import NOTE_MAX_LENGTH
+from sources.normalize import MAX_URL_LENGTH
 
+from ..choices import ArticleState
 from ..extraction import LANGUAGES
 from ..models import ContradictionFlag
 
@@ -77,7 +79,14 @@ class ExplainRequestSerializer(serializers.Serializer):
 
 
 class IngestRequestSerializer(serializers.Serializer):
-    text = serializers.CharField(trim_whitespace=False, help_text="The article's text, Chinese or English.")
+    text = serializers.CharField(
+        required=False, trim_whitespace=False, help_text="The article's text, Chinese or English; or give its url."
+    )
+    url = serializers.CharField(
+        required=False,
+        max_length=MAX_URL_LENGTH,
+        help_text="The article's address, to be fetched, archived and read as a check of its source.",
+    )
     # A string checked here rather than a choice: the claims' "language" enum
     # has more values, and the schema would need a second name for these two.
     language = serializers.CharField(
@@ -88,6 +97,13 @@ class IngestRequestSerializer(serializers.Serializer):
         if value not in (None, *LANGUAGES):
             raise serializers.ValidationError(f"Claims are suggested from {' or '.join(LANGUAGES)} articles only.")
         return value
+
+    def validate(self, data):
+        if "text" in data and "url" in data:
+            raise serializers.ValidationError({"url": ["Give the article's text or its url, not both."]})
+        if "text" not in data and "url" not in data:
+            raise serializers.ValidationError({"text": ["Give the article's text, or its url to fetch it."]})
+        return data
 
 
 class FigureCandidateSerializer(serializers.Serializer):
@@ -114,3 +130,15 @@ class CandidateSerializer(serializers.Serializer):
     outlet = serializers.CharField()
     casualty_figures = FigureCandidateSerializer(source="figures", many=True)
     troop_presences = PresenceCandidateSerializer(source="presences", many=True)
+
+
+class ArticleSerializer(serializers.Serializer):
+    """An article given by its url: where its fetch stands, and once read,
+    the claims it suggests. Follow it at ``/api/ingest/<source>/``."""
+
+    source = serializers.IntegerField(help_text="The article's source: claims kept link to it.")
+    url = serializers.CharField()
+    state = serializers.ChoiceField(choices=ArticleState.choices)
+    error = serializers.CharField(help_text="Why the article could not be read, or when it is fetched again.")
+    check = serializers.IntegerField(allow_null=True, help_text="The check that fetched it, once one has.")
+    candidates = CandidateSerializer(many=True)

@@ -1,4 +1,4 @@
-"""URLs of the health endpoints (under ``/health/``)."""
+"""URLs of the operations app: health under ``/health/``, ``/metrics`` and the stats page."""
 
 from django.urls import path
 
@@ -6,6 +6,8 @@ from . import views
 
 app_name = "operations"
 urlpatterns = [
-    path("live", views.live, name="live"),
-    path("ready", views.ready, name="ready"),
+    path("health/live", views.live, name="live"),
+    path("health/ready", views.ready, name="ready"),
+    path("metrics", views.prometheus_metrics, name="metrics"),
+    path("operations/stats/", views.stats, name="stats"),
 ]

@@ -205,6 +205,11 @@ class SourceCheck(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["source", "requested_at"], name="one_check_per_request"),
         ]
+        indexes = [
+            # /metrics and the stats page count completed checks by outcome, in all and
+            # in the last hour, from this index alone (operations/metrics.py).
+            models.Index(fields=["finished_at", "outcome"], name="sourcecheck_finished_outcome"),
+        ]
 
     def __str__(self):
         return f"{self.source_id} @ {self.started_at:%Y-%m-%d %H:%M} ({self.outcome or 'running'})"

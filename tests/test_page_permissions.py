@@ -287,6 +287,9 @@ TABLE = [
         lambda w, u: {"note": "Different districts."},
         members(302),
     ),
+    # What operators read: admins (and a scraper holding METRICS_TOKEN, tests/test_metrics.py).
+    ("operations_stats", lambda w: reverse("operations:stats"), "get", None, (LOGIN, 403, 403, 403, 200)),
+    ("metrics", lambda w: reverse("operations:metrics"), "get", None, (403, 403, 403, 403, 200)),
     ("login", lambda w: reverse("login"), "get", None, (200, 302, 302, 302, 302)),
     (
         "login",

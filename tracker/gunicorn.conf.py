@@ -14,6 +14,8 @@ starts new workers and lets the old ones finish their requests first.
 """
 
 import os
+import tempfile
+from pathlib import Path
 
 from operations.logs import logging_settings
 from tracker.env import env_int, env_str
@@ -52,3 +54,23 @@ proc_name = "claim-tracker-web"
 # server on the machine (a test, a second site) would take over; ``kill -HUP``
 # and ``kill -TERM`` to the master are the controls we document.
 control_socket_disable = True
+
+# /metrics sums the request latencies of every worker process (operations/metrics.py):
+# prometheus-client's multiprocess mode, each process writing its figures to a file in
+# this folder. Set before the workers import the app; a folder of this server's own
+# unless one is given, emptied at start so that a previous run's figures are not added.
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="tracker-metrics-")
+
+
+def on_starting(server):
+    folder = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.db"):
+        old.unlink()
+
+
+def child_exit(server, worker):
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

@@ -62,6 +62,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that /metrics times the whole of each request (operations/metrics.py).
+    "operations.middleware.request_latency",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -309,6 +311,11 @@ HEALTH_TIMEOUT = env_float("HEALTH_TIMEOUT", 1.0)
 WORKER_HEARTBEAT_INTERVAL = env_int("WORKER_HEARTBEAT_INTERVAL", 15)
 HEALTH_WORKER_SILENCE_LIMIT = env_int("HEALTH_WORKER_SILENCE_LIMIT", 60)
 HEALTH_CHECK_REQUEST_WAIT_LIMIT = env_int("HEALTH_CHECK_REQUEST_WAIT_LIMIT", 900)
+# /metrics answers a scraper that sends "Authorization: Bearer <METRICS_TOKEN>",
+# and admins' sessions; with no token set, admins only.
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
+if METRICS_TOKEN and len(METRICS_TOKEN) < 24:
+    raise ImproperlyConfigured("METRICS_TOKEN must be at least 24 characters long (or unset: admins only).")
 
 # Outbound fetching of user-supplied URLs (sources/fetch.py holds the rules).
 # Read and checked here, once: a value that cannot be understood stops start-up

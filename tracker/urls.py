@@ -22,7 +22,7 @@ urlpatterns = [
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("health/", include("operations.urls")),
+    path("", include("operations.urls")),
     path("api/", include("intelligence.api.urls")),
     path("api/", include("claims.api.urls")),
     path("sources/", include("sources.urls")),

@@ -6,7 +6,12 @@ A check answers one request (``Source.check_requested_at`` at the time it
 was asked for). The row for a request is unique, so a message delivered
 twice (a worker killed mid-check, the sweep re-sending a request) ends in one
 completed check: a finished row is never redone, and a row another worker
-started recently is left to it.
+holds is left to it. A worker holds the checks it started for
+``SOURCE_CHECK_LEASE_SECONDS`` and renews that lease every third of it while
+it works on them (a thread of the process doing the checks, so that a pool
+process killed alone stops renewing too); once a lease runs out, its worker is
+gone, and the beat sends the request again (``scheduling.resend_abandoned_checks``)
+for another worker to take over.
 
 Checks run in batches, as messages carry them (``sources.services`` puts up
 to ``SOURCE_CHECK_BATCH_SIZE`` requests in one): a batch's rows are claimed
@@ -22,17 +27,19 @@ a batch's threads reading at once pass that lock back and forth thousands of
 times a page, and reading cost half as much CPU again as reading in turn.
 """
 
+import contextlib
 import contextvars
 import hashlib
 import logging
 import random
+import threading
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
@@ -91,8 +98,9 @@ def run_checks(requests: list[tuple[int, datetime]]) -> list[SourceCheck]:
     superseded by a newer one, or under way elsewhere."""
     checks = _claim_requests(requests)
     if checks:
-        _observe(checks, _last_good_checks(check.source for check in checks))
-        _finish(checks)
+        with _holding(checks):
+            _observe(checks, _last_good_checks(check.source for check in checks))
+            _finish(checks)
     return checks
 
 
@@ -103,6 +111,7 @@ def _claim_requests(requests) -> list[SourceCheck]:
     for source_id, requested_at in requests:
         newest[source_id] = max(requested_at, newest.get(source_id, requested_at))
     now = timezone.now()
+    lease_ends = now + check_lease()
     with transaction.atomic():
         sources = _locked_sources(newest)
         for source_id in newest.keys() - sources.keys():
@@ -118,13 +127,17 @@ def _claim_requests(requests) -> list[SourceCheck]:
                 continue  # a newer request will check the page; one fetch is enough
             check = started.get((source.pk, requested_at))
             if check is None:
-                new.append(SourceCheck(source=source, requested_at=requested_at, started_at=now))
-            elif check.finished_at is None and check.started_at <= now - check_lease():
-                # Started long ago and never finished: its worker died. Start again.
-                check.source, check.started_at = source, now
+                new.append(
+                    SourceCheck(source=source, requested_at=requested_at, started_at=now, lease_expires_at=lease_ends)
+                )
+            elif check.finished_at is None and (check.lease_expires_at is None or check.lease_expires_at <= now):
+                # Started and never finished, and its lease ran out: its worker died. Start again.
+                check.source, check.started_at, check.lease_expires_at = source, now, lease_ends
                 abandoned.append(check)
         SourceCheck.objects.bulk_create(new)
-        SourceCheck.objects.filter(pk__in=[check.pk for check in abandoned]).update(started_at=now)
+        SourceCheck.objects.filter(pk__in=[check.pk for check in abandoned]).update(
+            started_at=now, lease_expires_at=lease_ends
+        )
     return new + abandoned
 
 
@@ -135,9 +148,44 @@ def _locked_sources(source_ids) -> dict[int, Source]:
 
 
 def check_lease() -> timedelta:
-    """How long a started check belongs to its worker: the task's hard time
-    limit, after which that worker has certainly stopped."""
-    return timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    """How long a started check belongs to its worker without a renewal."""
+    return timedelta(seconds=settings.SOURCE_CHECK_LEASE)
+
+
+@contextlib.contextmanager
+def _holding(checks: list[SourceCheck]):
+    """Renew the lease of ``checks`` every third of it while the block runs,
+    from a thread (with a database connection of its own), so that a batch
+    longer than the lease stays this worker's. A renewal that fails (the
+    database is away) is logged once and tried again; a worker that cannot
+    renew may lose its checks to another, which is safe: one check per request."""
+    stop = threading.Event()
+    pks = [check.pk for check in checks]
+
+    def renew():
+        failing = False
+        try:
+            while not stop.wait(settings.SOURCE_CHECK_LEASE / 3):
+                try:
+                    SourceCheck.objects.filter(pk__in=pks, finished_at__isnull=True).update(
+                        lease_expires_at=timezone.now() + check_lease()
+                    )
+                    failing = False
+                except DatabaseError:
+                    if not failing:
+                        logger.warning("Could not renew the lease of %s running checks; retrying.", len(pks))
+                    failing = True
+                    connection.close()
+        finally:
+            connection.close()
+
+    renewer = threading.Thread(target=contextvars.copy_context().run, args=(renew,), name="check-lease", daemon=True)
+    renewer.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        renewer.join(timeout=settings.SOURCE_CHECK_LEASE)
 
 
 def _observe(checks: list[SourceCheck], last_good: dict[int, SourceCheck]) -> None:

@@ -170,6 +170,9 @@ class SourceCheck(models.Model):
     )
     started_at = models.DateTimeField(_("started at"))
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # Until when the worker that started the check holds it: renewed while the check
+    # runs (``sources.checking``), so that a check whose worker died is taken over soon.
+    lease_expires_at = models.DateTimeField(_("held by its worker until"), null=True, blank=True, editable=False)
     outcome = models.CharField(_("outcome"), max_length=24, choices=CheckOutcome.choices, blank=True)
     http_status = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
     final_url = models.URLField(_("final URL"), max_length=MAX_URL_LENGTH, blank=True)
@@ -209,6 +212,12 @@ class SourceCheck(models.Model):
             # /metrics and the stats page count completed checks by outcome, in all and
             # in the last hour, from this index alone (operations/metrics.py).
             models.Index(fields=["finished_at", "outcome"], name="sourcecheck_finished_outcome"),
+            # The beat finds running checks whose worker stopped renewing their lease.
+            models.Index(
+                fields=["lease_expires_at"],
+                condition=models.Q(finished_at__isnull=True),
+                name="sourcecheck_running_lease",
+            ),
         ]
 
     def __str__(self):

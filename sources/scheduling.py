@@ -1,5 +1,6 @@
 """What the beat schedule runs: re-sending check requests that never
-completed, and asking for the scheduled re-checks that have come due."""
+completed, taking over the checks of workers that died, and asking for the
+scheduled re-checks that have come due."""
 
 from collections import defaultdict
 from datetime import timedelta
@@ -8,10 +9,9 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from .checking import check_lease
 from .models import Source, SourceCheck
 from .services import publish_checks, request_checks
 
@@ -26,7 +26,7 @@ def lost_requests(now=None):
     now = now or timezone.now()
     grace = timedelta(seconds=settings.SOURCE_CHECK_SWEEP_GRACE)
     answered = SourceCheck.objects.filter(source=OuterRef("pk"), requested_at=OuterRef("check_requested_at")).filter(
-        Q(finished_at__isnull=False) | Q(started_at__gt=now - check_lease())
+        Q(finished_at__isnull=False) | Q(lease_expires_at__gt=now)
     )
     return Source.objects.filter(check_requested_at__lte=now - grace).exclude(Exists(answered))
 
@@ -35,6 +35,27 @@ def resend_lost_requests() -> int:
     """Queue again every lost request (same request time, so a check that
     completes meanwhile is not repeated). Returns how many were sent."""
     return publish_checks(list(lost_requests().values_list("pk", "check_requested_at")))
+
+
+def abandoned_checks(now=None):
+    """Started checks whose lease ran out unfinished: their worker died (or
+    lost the database for longer than the lease). Only those that still
+    answer their source's latest request: a newer request checks the page."""
+    return SourceCheck.objects.filter(
+        finished_at__isnull=True,
+        lease_expires_at__lte=now or timezone.now(),
+        requested_at=F("source__check_requested_at"),
+    )
+
+
+def resend_abandoned_checks() -> int:
+    """Send the requests of abandoned checks again, to the quick queue (they
+    have waited already): a live worker takes each over (``checking``). The
+    beat runs this every ``SOURCE_CHECK_TAKEOVER_INTERVAL`` seconds, so a dead
+    worker's checks are taken over within that plus the lease. Returns how
+    many were sent."""
+    requests = abandoned_checks().values_list("source_id", "requested_at")
+    return publish_checks(list(requests[: settings.SOURCE_RECHECK_BATCH]), waited_for=True)
 
 
 @transaction.atomic

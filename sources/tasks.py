@@ -1,20 +1,36 @@
 """Celery tasks of the sources app: thin wrappers that load ids and call
 ``sources.checking`` and ``sources.scheduling``, where the work is done."""
 
+import logging
+
 from celery import shared_task
 from django.conf import settings
+from django.db import InterfaceError, OperationalError, connection
 from django.utils.dateparse import parse_datetime
 
 from .checking import run_checks
 from .retention import prune_history
-from .scheduling import queue_due_checks, resend_lost_requests
+from .scheduling import queue_due_checks, resend_abandoned_checks, resend_lost_requests
 from .services import CHECK_NOW_TASK, CHECK_TASK
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(name=CHECK_TASK)
 def check_sources(requests: list) -> None:
-    """Check the sources of a batch of ``[source_id, requested_at]`` requests."""
-    run_checks([(source_id, parse_datetime(requested_at)) for source_id, requested_at in requests])
+    """Check the sources of a batch of ``[source_id, requested_at]`` requests.
+    A batch that fails because its database connection died (the database
+    restarted, or cut the connection) is run again at once on a new one: the
+    checks are safe to run twice, and otherwise they would wait for the sweep."""
+    requests = [(source_id, parse_datetime(requested_at)) for source_id, requested_at in requests]
+    try:
+        run_checks(requests)
+    except (InterfaceError, OperationalError):
+        if connection.is_usable():
+            raise  # the database refused something; the connection is fine
+        logger.warning("The database connection of a batch of %s checks died; running it again.", len(requests))
+        connection.close()
+        run_checks(requests)
 
 
 @shared_task(name=CHECK_NOW_TASK)
@@ -27,6 +43,11 @@ def check_sources_now(requests: list) -> None:
 @shared_task(name="sources.sweep_check_requests")
 def sweep_check_requests() -> int:
     return resend_lost_requests()
+
+
+@shared_task(name="sources.take_over_abandoned_checks")
+def take_over_abandoned_checks() -> int:
+    return resend_abandoned_checks()
 
 
 @shared_task(name="sources.queue_due_checks")

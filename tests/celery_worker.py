@@ -34,13 +34,15 @@ READY_TIMEOUT = 30.0
 # Short enough that a message of a killed worker comes back within a test,
 # longer than the hard time limit.
 VISIBILITY_TIMEOUT = 8
-# The hard limit is also how long a started check belongs to its worker
-# (sources.checking.check_lease); the soft limit must come before it. On a
+# A started check belongs to its worker for the lease (sources.checking.check_lease),
+# renewed while it runs: shorter than the visibility timeout, so that a redelivered
+# message finds a killed worker's lease run out. The soft limit must come before the hard one. On a
 # broker without an event loop (the filesystem one) the pool looks at the
 # limits once a second, so each may come up to a second late: the hard limit
 # leaves the soft one more than that second to record what it stopped.
 TASK_TIME_LIMIT = 5
 TASK_SOFT_TIME_LIMIT = 2
+CHECK_LEASE = 3
 # How late a time limit may come: a page meant to outlast one is slower by more.
 TIME_LIMIT_LATENESS = 1.0
 WORKER_COMMAND = [
@@ -139,12 +141,14 @@ def worker_environment(transactional_db, settings, tmp_path) -> dict:
         "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
         "CELERY_TASK_TIME_LIMIT": str(TASK_TIME_LIMIT),
         "CELERY_TASK_SOFT_TIME_LIMIT": str(TASK_SOFT_TIME_LIMIT),
+        "SOURCE_CHECK_LEASE_SECONDS": str(CHECK_LEASE),
         "CELERY_BROKER_URL": app.conf.broker_url,
         "PYTHONUNBUFFERED": "1",
     }
     settings.MEDIA_ROOT = media_root
     settings.FETCH_ALLOWED_NETWORKS = (ipaddress.ip_network("127.0.0.0/8"),)
     settings.CELERY_TASK_TIME_LIMIT = TASK_TIME_LIMIT
+    settings.SOURCE_CHECK_LEASE = CHECK_LEASE
     return env
 
 
@@ -161,7 +165,7 @@ def celery_worker_process(worker_environment, tmp_path):
             yield worker
     finally:
         worker.stop()
-        _delete_queue(queue)
+        delete_queue(queue)
         print(f"--- Celery worker log ({worker.log_path}) ---\n{worker.log()}")
 
 
@@ -189,7 +193,7 @@ def celery_workers(worker_environment, tmp_path):
             worker.stop()
             print(f"--- Celery worker log ({worker.log_path}) ---\n{worker.log()}")
         for queue in app.conf.task_queues:
-            _delete_queue(prefix + queue.name)
+            delete_queue(prefix + queue.name)
 
 
 @pytest.fixture
@@ -207,7 +211,7 @@ def queued_messages():
 
     with every_task_sent_to(queue):
         yield messages
-    _delete_queue(queue)
+    delete_queue(queue)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -264,7 +268,7 @@ def use_broker(settings, url: str) -> None:
     app.amqp._producer_pool = None
 
 
-def _delete_queue(queue: str):
+def delete_queue(queue: str):
     """Drop the test's queue from the broker, with any message left in it."""
     with app.connection_for_write() as conn:
         conn.default_channel.queue_delete(queue)

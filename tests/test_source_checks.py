@@ -23,7 +23,7 @@ from claims.services import SourceLinkData
 from sources.checking import run_checks
 from sources.choices import CheckOutcome, SourceHealth
 from sources.models import Source, SourceCheck
-from sources.scheduling import lost_requests, queue_due_checks
+from sources.scheduling import lost_requests, queue_due_checks, resend_abandoned_checks
 from sources.services import request_check, request_checks
 from sources.signals import checks_finished
 
@@ -227,7 +227,13 @@ def test_a_check_under_way_elsewhere_is_not_duplicated(linked_claim, loopback_se
     source = linked_claim().source_links.get().source
     request_check(source)
     source.refresh_from_db()
-    SourceCheck.objects.create(source=source, requested_at=source.check_requested_at, started_at=timezone.now())
+    now = timezone.now()
+    SourceCheck.objects.create(
+        source=source,
+        requested_at=source.check_requested_at,
+        started_at=now,
+        lease_expires_at=now + timedelta(seconds=5),
+    )
 
     assert check_one(source.pk, source.check_requested_at) is None
     assert loopback_server.total_hits == 0
@@ -238,13 +244,78 @@ def test_a_check_abandoned_by_a_dead_worker_is_run_again(linked_claim, loopback_
     source = linked_claim().source_links.get().source
     request_check(source)
     source.refresh_from_db()
-    long_ago = timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 1)
-    SourceCheck.objects.create(source=source, requested_at=source.check_requested_at, started_at=long_ago)
+    started = timezone.now() - timedelta(seconds=20)
+    SourceCheck.objects.create(
+        source=source,
+        requested_at=source.check_requested_at,
+        started_at=started,
+        lease_expires_at=timezone.now() - timedelta(seconds=1),  # its worker stopped renewing it
+    )
 
     check = check_one(source.pk, source.check_requested_at)
 
     assert check is not None and check.outcome == CheckOutcome.OK
     assert SourceCheck.objects.filter(source=source).count() == 1
+
+
+def test_the_beat_sends_again_only_the_checks_whose_lease_ran_out(linked_claim, queued_messages, settings):
+    now = timezone.now()
+    dead, alive, superseded = (linked_claim(path).source_links.get().source for path in ("/dead", "/alive", "/old"))
+    queued_messages()  # the links' own requests
+    for source, lease in ((dead, -1), (alive, 5)):
+        source.refresh_from_db()
+        SourceCheck.objects.create(
+            source=source,
+            requested_at=source.check_requested_at,
+            started_at=now - timedelta(seconds=20),
+            lease_expires_at=now + timedelta(seconds=lease),
+        )
+    # A dead worker's check of a request that a newer one replaced: the newer one checks the page.
+    SourceCheck.objects.create(
+        source=superseded,
+        requested_at=now - timedelta(minutes=5),
+        started_at=now - timedelta(minutes=5),
+        lease_expires_at=now - timedelta(minutes=4),
+    )
+
+    assert resend_abandoned_checks() == 1
+
+    dead.refresh_from_db()
+    assert queued_messages() == [[[[dead.pk, dead.check_requested_at.isoformat()]]]]
+    beat = settings.CELERY_BEAT_SCHEDULE["take-over-abandoned-checks"]
+    assert beat["task"] == "sources.take_over_abandoned_checks"
+    # A dead worker's check is sent again within the lease and one beat: under 30 s.
+    assert settings.SOURCE_CHECK_LEASE + beat["schedule"] < 30
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_running_check_keeps_its_lease_renewed(linked_claim, loopback_server, allow_loopback, settings):
+    settings.SOURCE_CHECK_LEASE = 3  # renewed every second
+    loopback_server.route("/slow", body=page(QUOTE), delay=3.5)  # outlasts the lease
+    source = linked_claim("/slow").source_links.get().source
+    source.refresh_from_db()
+    leases = []
+
+    def watch():
+        while not done.is_set():
+            leases.extend(SourceCheck.objects.filter(source=source).values_list("started_at", "lease_expires_at"))
+            time.sleep(0.2)
+        connection.close()
+
+    done = threading.Event()
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        check = check_one(source.pk, source.check_requested_at)
+    finally:
+        done.set()
+        watcher.join()
+
+    assert check.outcome == CheckOutcome.OK
+    started = check.started_at
+    # Never left to run out while the page was fetched: renewed past the first lease.
+    assert max(lease for _started, lease in leases) >= started + timedelta(seconds=5)
+    assert all(lease > started for _started, lease in leases)
 
 
 def test_an_older_request_gives_way_to_a_newer_one(linked_claim, loopback_server, allow_loopback):

@@ -6,15 +6,24 @@ and a claim saved while Redis is down is checked once it is back."""
 
 import socket
 import time
+import uuid
 
 import pytest
 from django.db import transaction
 
 from claims.services import SourceLinkData
 from sources.models import Source, SourceCheck
-from sources.scheduling import resend_lost_requests
+from sources.scheduling import resend_abandoned_checks, resend_lost_requests
 from sources.services import get_or_create_source, request_check, request_checks
-from tests.celery_worker import TASK_SOFT_TIME_LIMIT, TIME_LIMIT_LATENESS, VISIBILITY_TIMEOUT, use_broker
+from tests.celery_worker import (
+    TASK_SOFT_TIME_LIMIT,
+    TIME_LIMIT_LATENESS,
+    VISIBILITY_TIMEOUT,
+    CeleryWorkerProcess,
+    delete_queue,
+    every_task_sent_to,
+    use_broker,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -187,3 +196,57 @@ def test_a_claim_saved_while_redis_is_down_is_checked_once_it_is_back(
     assert check is not None, "the swept request was never checked"
     assert check.requested_at == source.check_requested_at
     assert SourceCheck.objects.filter(source=source).count() == 1
+
+
+def test_a_killed_workers_checks_are_taken_over_by_another_within_30_seconds(
+    worker_environment, loopback_server, tmp_path, settings
+):
+    # Time limits, fetch deadlines and a visibility timeout longer than the test: only the lease brings the checks back.
+    env = {
+        **worker_environment,
+        "CELERY_TASK_SOFT_TIME_LIMIT": "150",
+        "CELERY_TASK_TIME_LIMIT": "180",
+        "CELERY_VISIBILITY_TIMEOUT": "600",
+        "FETCH_READ_TIMEOUT": "150",
+        "FETCH_TOTAL_TIMEOUT": "150",
+    }
+    queue = f"e2e-{uuid.uuid4().hex}"
+    first, second = (CeleryWorkerProcess(queue, env, tmp_path / f"worker-{n}.log") for n in (1, 2))
+    # A batch whose pages keep the first worker busy until it is killed.
+    paths = ["/slow-1", "/slow-2", "/slow-3"]
+    for path in paths:
+        loopback_server.route(path, body=PAGE % QUOTE.encode(), delay=120)
+    sources = [get_or_create_source(loopback_server.url(path))[0] for path in paths]
+    running = SourceCheck.objects.filter(source__in=sources, finished_at__isnull=True)
+    try:
+        with every_task_sent_to(queue):
+            first.start()
+            with transaction.atomic():
+                request_checks([source.pk for source in sources])
+            assert wait_for(lambda: running.count() == 3, timeout=30), "the worker never started the checks"
+            second.start()  # ready before the first dies
+            for path in paths:
+                loopback_server.route(path, body=PAGE % QUOTE.encode())  # answers at once from now on
+            first.kill()  # SIGKILL to the main process and its pool children
+            killed_at = time.monotonic()
+            assert running.count() == 3
+
+            def taken_over():  # the beat's takeover, at its production cadence
+                if not running.exists():
+                    return True
+                resend_abandoned_checks()
+                return False
+
+            assert wait_for(taken_over, timeout=30, interval=settings.SOURCE_CHECK_TAKEOVER_INTERVAL), (
+                "the killed worker's checks were not taken over within 30 s"
+            )
+            print(f"taken over and done {time.monotonic() - killed_at:.1f} s after the kill")
+            time.sleep(1)  # room for a (wrong) second completion to show up
+    finally:
+        for worker in (first, second):
+            worker.stop()
+            print(f"--- {worker.log_path.name} ---\n{worker.log()}")
+        delete_queue(queue)
+    assert SourceCheck.objects.filter(source__in=sources).count() == 3  # one check per request
+    assert set(SourceCheck.objects.filter(source__in=sources).values_list("outcome", flat=True)) == {"ok"}
+    assert [loopback_server.hits[path] for path in paths] == [2, 2, 2]

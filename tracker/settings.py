@@ -106,11 +106,15 @@ TEMPLATES = [
 WSGI_APPLICATION = "tracker.wsgi.application"
 
 # Connections are kept for a minute: opening one per request or per Celery
-# task halves the source-check throughput (bench/source_checks.py).
+# task halves the source-check throughput (bench/source_checks.py). A kept
+# connection is tested before a request or task reuses it (CONN_HEALTH_CHECKS),
+# so one the database dropped meanwhile (a restart, a failover, an idle
+# connection cut) is replaced instead of failing the next batch of checks.
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
     )
 }
 # No statement may hold PostgreSQL for longer than this (0: no limit), so that
@@ -260,6 +264,7 @@ CELERY_TASK_ROUTES = {
     # Beat's housekeeping is quick, and the sweep must not wait behind a backlog of re-checks.
     "sources.sweep_check_requests": {"queue": CHECKS_NOW_QUEUE},
     "sources.queue_due_checks": {"queue": CHECKS_NOW_QUEUE},
+    "sources.take_over_abandoned_checks": {"queue": CHECKS_NOW_QUEUE},
     "sources.check_sources": {"queue": RECHECKS_QUEUE},
     # Pruning the check history: long, and nobody waits for it.
     "sources.prune_check_history": {"queue": RECHECKS_QUEUE},
@@ -294,6 +299,16 @@ SOURCE_HISTORY_BATCH = env_int("SOURCE_HISTORY_BATCH", 200, minimum=1)
 SOURCE_HISTORY_TASK_SECONDS = env_int("SOURCE_HISTORY_TASK_SECONDS", 60, minimum=1)
 # A check request older than this with no completed check is sent again.
 SOURCE_CHECK_SWEEP_GRACE = env_int("SOURCE_CHECK_SWEEP_GRACE_SECONDS", 120)
+# A worker holds the checks it started for this long, renewing the lease every
+# third of it while it works; the beat looks for leases that ran out (a dead
+# worker's checks) every takeover interval and sends them to a live worker: a
+# killed worker's checks are taken over within the sum (25 s by default).
+SOURCE_CHECK_LEASE = env_int("SOURCE_CHECK_LEASE_SECONDS", 15, minimum=3)
+SOURCE_CHECK_TAKEOVER_INTERVAL = env_int("SOURCE_CHECK_TAKEOVER_INTERVAL_SECONDS", 10, minimum=1)
+CELERY_BEAT_SCHEDULE["take-over-abandoned-checks"] = {
+    "task": "sources.take_over_abandoned_checks",
+    "schedule": float(SOURCE_CHECK_TAKEOVER_INTERVAL),
+}
 if CELERY_BROKER_URL.startswith("filesystem://"):
     # The no-Redis fallback of ``bin/run``: messages are files in one folder.
     _broker_folder = Path(env_str("CELERY_BROKER_FOLDER", str(BASE_DIR / ".run" / "broker")))

@@ -13,6 +13,7 @@ from rest_framework.authtoken.models import Token
 
 from accounts.roles import Role
 from claims.choices import BoundQualifier, CasualtyCategory, Language, Stance
+from claims.generation import write_rows
 from claims.models import CasualtyFigure, Claim, ClaimSource, Evidence
 from claims.search import search_tokens
 from sources.models import Outlet, Source
@@ -60,10 +61,10 @@ def generate() -> None:
             "updated_at": start + datetime.timedelta(minutes=n),
         }
 
-    copy_rows(Claim, map(claim_row, range(CLAIMS)))
+    write_rows(Claim, map(claim_row, range(CLAIMS)))
     claim_ids = list(Claim.objects.order_by("id").values_list("id", flat=True))
 
-    copy_rows(
+    write_rows(
         Source,
         (
             {
@@ -78,7 +79,7 @@ def generate() -> None:
         claim: source_ids[i * SOURCES_PER_CLAIM : (i + 1) * SOURCES_PER_CLAIM] for i, claim in enumerate(claim_ids)
     }
 
-    copy_rows(
+    write_rows(
         ClaimSource,
         (
             {"claim_id": claim, "source_id": source, "added_by_id": author.pk}
@@ -87,7 +88,7 @@ def generate() -> None:
         ),
     )
     stances = itertools.cycle(Stance.values)
-    copy_rows(
+    write_rows(
         Evidence,
         (
             {
@@ -100,7 +101,7 @@ def generate() -> None:
             for n in range(EVIDENCE_PER_CLAIM)
         ),
     )
-    copy_rows(
+    write_rows(
         CasualtyFigure,
         (
             {
@@ -114,19 +115,3 @@ def generate() -> None:
     )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-
-
-def copy_rows(model, rows) -> None:
-    """COPY ``rows`` (dicts by field attname) into ``model``'s table; fields a
-    row leaves out get the model's default, or now for automatic times."""
-    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
-    now = timezone.now()
-    defaults = [
-        now if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False) else field.get_default()
-        for field in fields
-    ]
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
-    table = connection.ops.quote_name(model._meta.db_table)
-    with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row([row.get(field.attname, default) for field, default in zip(fields, defaults, strict=True)])

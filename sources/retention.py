@@ -43,7 +43,6 @@ from django.utils import timezone
 
 from . import blobs
 from .archive import is_revisit
-from .checking import check_lease
 from .choices import CheckOutcome
 from .models import Source, SourceCheck
 from .signals import HistoryPins, history_pins
@@ -103,7 +102,7 @@ def prune_sources(source_ids, *, now=None, grace: float | None = None) -> Pruned
     pruned = Pruned(checks=len(ids))
     if names:
         sizes = {name: _size(name) for name in names}
-        grace = check_lease().total_seconds() + 60 if grace is None else grace
+        grace = settings.CELERY_TASK_TIME_LIMIT + 60 if grace is None else grace  # a check's longest run
         deleted = blobs.discard(names, still_named, grace)
         pruned.archives, pruned.archive_bytes = len(deleted), sum(sizes[name] for name in deleted)
     return pruned

@@ -1,5 +1,6 @@
 """Errors the domain raises, for the pages and the API to turn into answers."""
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 
@@ -28,3 +29,19 @@ class TransitionRefused(Exception):
         self.field = field
         self.code = code
         super().__init__(message)
+
+
+class PossibleDuplicate(ValidationError):
+    """The claim being filed states the same facts as existing ones
+    (``claims.similar.same_facts``): a field-level error on ``text``,
+    carrying the claims it may repeat (``duplicates``: ``(claim, reason)``
+    pairs), so that the caller can offer to link to one or to save anyway."""
+
+    def __init__(self, duplicates):
+        self.duplicates = duplicates
+        claim, reason = duplicates[0]
+        message = _(
+            "This may repeat claim #%(id)s (%(reason)s). Add your source to that claim as a repetition, "
+            "or confirm that it is a different claim to file it anyway."
+        ) % {"id": claim.pk, "reason": reason}
+        super().__init__({"text": [message]}, code="possible_duplicate")

@@ -23,7 +23,7 @@ from accounts.roles import is_member
 from sources.services import get_or_create_source, outlet_for_domain, request_check
 
 from .choices import LogAction, SourceRole
-from .exceptions import StaleVersion
+from .exceptions import PossibleDuplicate, StaleVersion
 from .lookups import (
     get_or_create_actor,
     get_or_create_event,
@@ -49,6 +49,7 @@ from .models import (
 from .names import name_key, tidy_name
 from .permissions import Action, require
 from .signals import claim_changed, claim_submitted
+from .similar import same_facts
 from .uploads import evidence_content_type
 
 EDITABLE_FIELDS = (
@@ -145,20 +146,28 @@ def _write_details(claim: Claim, figures, presences) -> None:
 
 
 @transaction.atomic
-def submit_claim(user, *, fields: dict, figures=(), presences=(), sources=()) -> Claim:
+def submit_claim(user, *, fields: dict, figures=(), presences=(), sources=(), refuse_duplicates=False) -> Claim:
     """Create a claim with its structured detail and sources.
 
     ``fields`` holds ``Claim`` field values; ``figures`` and ``presences``
     dicts of ``CasualtyFigure``/``TroopPresence`` values (related rows may be
     given by name, see ``_with_named_rows``); ``sources`` a list of
     ``SourceLinkData``. Raises ``ValidationError`` and writes nothing if any
-    part is invalid.
+    part is invalid; with ``refuse_duplicates``, ``PossibleDuplicate`` too
+    when existing claims state the same facts (``similar.same_facts``: the
+    same party under any of its names, in any language).
     """
     require(user, Action.SUBMIT_CLAIM)
     claim = Claim(submitter=user, **_with_named_rows(fields))
     claim.full_clean()
     claim.save()
     _write_details(claim, figures, presences)
+    if refuse_duplicates:
+        # Compared once the claimant, place and figures are rows, so that
+        # names resolve through their aliases; raising rolls it all back.
+        duplicates = same_facts(claim)
+        if duplicates:
+            raise PossibleDuplicate(duplicates)
     _log(claim, user, LogAction.CREATED)
     for link in sources:
         link_source(claim, user, link)

@@ -18,7 +18,7 @@ from sources.services import request_check
 
 from . import queues, services
 from .downloads import evidence_download
-from .exceptions import StaleVersion, TransitionRefused
+from .exceptions import PossibleDuplicate, StaleVersion, TransitionRefused
 from .filters import ClaimFilterSet
 from .forms import (
     AssignForm,
@@ -103,10 +103,17 @@ def claim_submit(request):
     forms = _submission_forms(request.POST if request.method == "POST" else None)
     similar = []
     if request.method == "POST" and all(f.is_valid() for f in forms.values()):
-        similar = similar_claims(forms["form"].cleaned_data["text"])
-        if not similar or request.POST.get("confirm_not_duplicate"):
+        confirmed = bool(request.POST.get("confirm_not_duplicate"))
+        similar = [
+            (other, _("%(percent)d%% alike") % {"percent": round(score * 100)})
+            for other, score in similar_claims(forms["form"].cleaned_data["text"])
+        ]
+        if not similar or confirmed:
             try:
-                claim = _submit(request.user, forms)
+                claim = _submit(request.user, forms, refuse_duplicates=not confirmed)
+            except PossibleDuplicate as duplicate:
+                # The same facts in other words, or another language: shown as the similar texts are.
+                similar = duplicate.duplicates
             except ValidationError as error:
                 forms["form"].add_error(None, error)
             else:
@@ -116,9 +123,10 @@ def claim_submit(request):
     return render(request, "claims/claim_submit.html", {**forms, "similar": similar}, status=status)
 
 
-def _submit(user, forms) -> Claim:
+def _submit(user, forms, *, refuse_duplicates=False) -> Claim:
     return services.submit_claim(
         user,
+        refuse_duplicates=refuse_duplicates,
         fields=forms["form"].claim_fields(),
         figures=[f.cleaned_data for f in forms["figures"] if f.has_changed()],
         presences=[f.presence_fields() for f in forms["presences"] if f.has_changed()],

@@ -15,9 +15,10 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
+from rest_framework.reverse import reverse
 from rest_framework.views import exception_handler
 
-from claims.exceptions import StaleVersion, TransitionRefused
+from claims.exceptions import PossibleDuplicate, StaleVersion, TransitionRefused
 
 GENERAL_FIELD = "non_field_errors"
 
@@ -30,6 +31,8 @@ def api_exception_handler(exc, context):
         )
     if isinstance(exc, TransitionRefused):
         return _transition_refused(exc)
+    if isinstance(exc, PossibleDuplicate):
+        return _possible_duplicate(exc, context)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(_django_errors(exc))
     elif isinstance(exc, Http404):
@@ -53,6 +56,28 @@ def _transition_refused(exc: TransitionRefused) -> Response:
             status=status.HTTP_400_BAD_REQUEST,
         )
     return Response({"detail": str(exc.message), "code": exc.code}, status=status.HTTP_403_FORBIDDEN)
+
+
+def _possible_duplicate(exc: PossibleDuplicate, context) -> Response:
+    """A 400 as any invalid field is, with the claims it may repeat, so that
+    a client can link its source to one of them or confirm and send again."""
+    request = context.get("request")
+    duplicates = [
+        {
+            "id": claim.pk,
+            "url": reverse("api:claim-detail", args=[claim.pk], request=request),
+            "text": claim.text,
+            "reason": reason,
+        }
+        for claim, reason in exc.duplicates
+    ]
+    body = {
+        "errors": _django_errors(exc),
+        "detail": str(_("Invalid input.")),
+        "code": "possible_duplicate",
+        "duplicates": duplicates,
+    }
+    return Response(body, status=status.HTTP_400_BAD_REQUEST)
 
 
 def _django_errors(exc: DjangoValidationError) -> dict:

@@ -247,10 +247,24 @@ class ClaimCreateSerializer(serializers.ModelSerializer):
     casualty_figures = CasualtyFigureSerializer(many=True, required=False, max_length=ITEMS_PER_CLAIM)
     troop_presences = TroopPresenceSerializer(many=True, required=False, max_length=ITEMS_PER_CLAIM)
     sources = SourceLinkInputSerializer(many=True, required=False, max_length=ITEMS_PER_CLAIM)
+    confirm_not_duplicate = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="A claim that states what existing claims state (the same party, event or place, close dates, "
+        "figures that agree), in any language, is refused with 400, the text field's message and the claims it "
+        "may repeat under `duplicates`; send true to file it anyway.",
+    )
 
     class Meta:
         model = Claim
-        fields = [*EDITABLE_FIELDS, *_CLAIM_NAMED.values(), "casualty_figures", "troop_presences", "sources"]
+        fields = [
+            *EDITABLE_FIELDS,
+            *_CLAIM_NAMED.values(),
+            "casualty_figures",
+            "troop_presences",
+            "sources",
+            "confirm_not_duplicate",
+        ]
 
     def validate(self, attrs):
         return by_id_or_name(attrs, _CLAIM_NAMED)

@@ -170,6 +170,7 @@ class ClaimViewSet(
         fields = dict(serializer.validated_data)
         claim = submit_claim(
             request.user,
+            refuse_duplicates=not fields.pop("confirm_not_duplicate", False),
             figures=fields.pop("casualty_figures", ()),
             presences=fields.pop("troop_presences", ()),
             sources=[SourceLinkData(**link) for link in fields.pop("sources", ())],

@@ -53,6 +53,7 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
         if item.get_closest_marker("django_db") or fixtures & _DATABASE_FIXTURES:
             item.add_marker(pytest.mark.database)
+        _restore_migrated_rows_after(item, fixtures)
     missing = set()
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         missing.add("postgresql")
@@ -64,6 +65,20 @@ def pytest_collection_modifyitems(config, items):
     if left_out:
         config.hook.pytest_deselected(items=left_out)
         items[:] = kept
+
+
+def _restore_migrated_rows_after(item, fixtures):
+    """Every transactional test ends with the migrated rows (the roles'
+    groups, their permissions) put back, not merely flushed: a plain flush
+    sends post_migrate, whose handler (claims.apps) makes the admin group
+    again under a new id, and the next test that restores the rows then
+    fails on the group's unique name."""
+    marker = item.get_closest_marker("django_db")
+    kwargs = dict(marker.kwargs) if marker else {}
+    transactional = kwargs.get("transaction") or fixtures & {"transactional_db", "live_server"}
+    if transactional and not kwargs.get("serialized_rollback"):
+        restoring = pytest.mark.django_db(**{**kwargs, "transaction": True, "serialized_rollback": True})
+        item.add_marker(restoring, append=False)  # first, so that it is the marker pytest-django reads
 
 
 @pytest.fixture(scope="session")

@@ -96,9 +96,11 @@ def _log(claim: Claim, user, action: str, **extra) -> ClaimLogEntry:
     return ClaimLogEntry.objects.create(claim=claim, actor=user, action=action, claim_version=claim.version, **extra)
 
 
-def _changed(claim: Claim, user) -> None:
-    """Tell the apps above (``claims.signals``) that ``claim`` changed, by ``user``'s hand."""
-    claim_changed.send(sender=Claim, claim_ids=[claim.pk], user=user)
+def _changed(claim: Claim, user, *, statement_changed: bool = True) -> None:
+    """Tell the apps above (``claims.signals``) that ``claim`` changed, by
+    ``user``'s hand; ``statement_changed`` is false when only its sources or
+    evidence did."""
+    claim_changed.send(sender=Claim, claim_ids=[claim.pk], user=user, statement_changed=statement_changed)
 
 
 def _found_or_created(key: str, lookup, *args):
@@ -170,7 +172,7 @@ def submit_claim(user, *, fields: dict, figures=(), presences=(), sources=(), re
             raise PossibleDuplicate(duplicates)
     _log(claim, user, LogAction.CREATED)
     for link in sources:
-        link_source(claim, user, link)
+        _link(claim, user, link)
     _changed(claim, user)
     claim_submitted.send(sender=Claim, claim=claim, user=user)
     return claim
@@ -227,6 +229,14 @@ def link_source(claim: Claim, user, link: SourceLinkData) -> ClaimSource:
     A URL already known links the existing source; linking a source the
     claim already has updates nothing and returns the existing link.
     """
+    claim_source = _link(claim, user, link)
+    _changed(claim, user, statement_changed=False)
+    return claim_source
+
+
+def _link(claim: Claim, user, link: SourceLinkData) -> ClaimSource:
+    """``link_source`` without telling the apps above: ``submit_claim``
+    tells them once, for the claim and all its links."""
     require(user, Action.LINK_SOURCE, claim)
     fields = dict(link.source_fields)
     if "outlet" not in fields:
@@ -242,7 +252,6 @@ def link_source(claim: Claim, user, link: SourceLinkData) -> ClaimSource:
     claim_source.save()
     _log(claim, user, LogAction.SOURCE_LINKED, changes={"source": source.url, "role": link.role})
     request_check(source)
-    _changed(claim, user)
     return claim_source
 
 
@@ -258,7 +267,7 @@ def withdraw_source_link(link: ClaimSource, user, *, reason: str) -> ClaimSource
     locked.withdrawn_at = timezone.now()
     locked.save(update_fields=["withdrawn_at"])
     _log(locked.claim, user, LogAction.SOURCE_WITHDRAWN, rationale=reason, changes={"source": locked.source.url})
-    _changed(locked.claim, user)
+    _changed(locked.claim, user, statement_changed=False)
     return locked
 
 
@@ -284,7 +293,7 @@ def add_evidence(
     evidence.full_clean(exclude=["claim", "author"])
     evidence.save()
     _log(claim, user, LogAction.EVIDENCE_ADDED, changes={"evidence": evidence.pk, "stance": stance})
-    _changed(claim, user)
+    _changed(claim, user, statement_changed=False)
     return evidence
 
 
@@ -306,7 +315,7 @@ def withdraw_evidence(evidence: Evidence, user, *, reason: str = "") -> Evidence
         rationale=reason,
         changes={"evidence": evidence.pk},
     )
-    _changed(evidence.claim, user)
+    _changed(evidence.claim, user, statement_changed=False)
     return evidence
 
 
@@ -397,7 +406,7 @@ def _move_claims(user, claim_ids, action: str, rationale: str, move) -> int:
         _log(claim, user, action, changes=changes, rationale=rationale)
     if claims:
         # Their flags and grades are recomputed for the survivor, in this transaction.
-        claim_changed.send(sender=Claim, claim_ids=[claim.pk for claim in claims], user=user)
+        claim_changed.send(sender=Claim, claim_ids=[claim.pk for claim in claims], user=user, statement_changed=True)
     return len(claims)
 
 

@@ -7,10 +7,12 @@ write: what a receiver writes commits, or not, with it.
 
 from django.dispatch import Signal
 
-# Sent with ``claim_ids`` and ``user`` (whose write it was) by
-# ``claims.services`` once a write changed a claim (what it says, its
-# claimant, its figures and presences, its sources or its evidence) and by
-# ``claims.workflow.change_status``.
+# Sent with ``claim_ids``, ``user`` (whose write it was) and
+# ``statement_changed`` by ``claims.services`` once a write changed a claim
+# (what it says, its claimant, its figures and presences, its sources or its
+# evidence) and by ``claims.workflow.change_status``. ``statement_changed`` is
+# false when only the claim's sources or evidence changed, which leaves what
+# depends on its statement alone (the contradiction flags) as it was.
 claim_changed = Signal()
 
 # Sent by ``services.submit_claim`` with ``claim`` and ``user``, its submitter.

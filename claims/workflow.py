@@ -336,5 +336,5 @@ def change_status(claim: Claim, user, target: str, *, rationale: str = "", expec
             claim_version=locked.version,
         )
         status_changed.send(sender=Claim, claim=locked, user=user, from_status=previous)
-        claim_changed.send(sender=Claim, claim_ids=[locked.pk], user=user)
+        claim_changed.send(sender=Claim, claim_ids=[locked.pk], user=user, statement_changed=True)
     return locked

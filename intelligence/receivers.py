@@ -2,7 +2,7 @@
 checks asks for its pages to be regrouped and their claims regraded
 (``tasks.regroup_sources``, once the batch commits, so that grouping never
 holds up checks); a claim whose sources or evidence
-changed is regraded (``grading``); a claim that changed has its
+changed is regraded (``grading``); a claim whose statement changed has its
 contradiction flags brought up to date (``flags``); and the retention of the
 check history keeps the pages as they were when a flag was raised or explained.
 
@@ -35,7 +35,9 @@ def regrade_claim(sender, claim_ids, **kwargs) -> None:
 
 
 @receiver(claim_changed, dispatch_uid="intelligence.recompute_flags")
-def recompute_contradiction_flags(sender, claim_ids, user, **kwargs) -> None:
+def recompute_contradiction_flags(sender, claim_ids, user, statement_changed, **kwargs) -> None:
+    if not statement_changed:
+        return
     for claim_id in claim_ids:
         recompute_flags(claim_id, user)
 

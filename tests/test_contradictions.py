@@ -6,13 +6,23 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from claims.choices import BoundQualifier as Q
-from claims.choices import CasualtyCategory, ClaimStatus, LogAction, PlacePrecision, Population, TimePrecision
+from claims.choices import (
+    CasualtyCategory,
+    ClaimStatus,
+    LogAction,
+    PlacePrecision,
+    Population,
+    Stance,
+    TimePrecision,
+)
 from claims.lookups import get_or_create_place
-from claims.models import Event
-from claims.services import edit_claim, submit_claim
+from claims.models import ClaimGrade, Event
+from claims.services import SourceLinkData, add_evidence, edit_claim, link_source, submit_claim
 from claims.workflow import change_status
 from intelligence.models import ContradictionFlag, FlagStatus
 from intelligence.services import explain_flag
@@ -303,3 +313,36 @@ def test_the_api_lists_flags_by_claim_and_explains_them(client, claim_with, revi
         f"/api/contradictions/{flag.pk}/explain/", {"note": "Again"}, content_type="application/json"
     )
     assert response.status_code == 403
+
+
+# What a write reads: the flags depend only on what a claim states
+
+
+def _statements_on(table, queries):
+    return [query["sql"] for query in queries if table in query["sql"]]
+
+
+def test_linking_sources_and_evidence_leaves_the_flags_unread(claim_with, reviewer):
+    claim = claim_with(figure(Q.EXACT, 6))
+    claim_with(figure(Q.EXACT, 8), party="Local officials")
+    with CaptureQueriesContext(connection) as queries:
+        link_source(claim, reviewer, SourceLinkData(url="https://news.example.org/six-killed"))
+        add_evidence(claim, reviewer, stance=Stance.SUPPORTS, source_url="https://wire.example.org/six")
+    assert _statements_on(ContradictionFlag._meta.db_table, queries.captured_queries) == []
+
+
+def test_a_claim_submitted_with_its_sources_is_graded_once(reviewer, event):
+    with CaptureQueriesContext(connection) as queries:
+        submit_claim(
+            reviewer,
+            fields={"text": "Six killed", "language": "en", "claimant_name": "Ministry of Defence", "event": event},
+            figures=[figure(Q.EXACT, 6)],
+            sources=[
+                SourceLinkData(url="https://news.example.org/six-killed"),
+                SourceLinkData(url="https://wire.example.org/six"),
+            ],
+        )
+    grade_writes = [
+        sql for sql in _statements_on(ClaimGrade._meta.db_table, queries.captured_queries) if "INSERT" in sql
+    ]
+    assert len(grade_writes) == 1

@@ -29,6 +29,7 @@ times a page, and reading cost half as much CPU again as reading in turn.
 
 import contextlib
 import contextvars
+import dataclasses
 import hashlib
 import logging
 import random
@@ -41,9 +42,10 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Length
 from django.utils import timezone
 
-from . import blobs
+from . import blobs, soft_404
 from .archive import archive
 from .bulk import update_fields
 from .choices import CheckOutcome, SourceHealth
@@ -237,7 +239,9 @@ def observe(result: FetchResult, previous: SourceCheck | None = None) -> Observa
     """What a fetch of a source brought back: if a page, hashed,
     archived and read, unless it is the page of ``previous`` (the source's
     last good check) seen again, which the server said (304) or its body's
-    hash does."""
+    hash does. A page read anew that is gone though it answered (a soft 404,
+    ``soft_404.judge``) is observed as ``SOFT_NOT_FOUND``, archived and read
+    all the same, as the evidence of what the address showed."""
     if result.outcome not in CheckOutcome.successes():
         return Observation(result)
     page, same_as = None, None
@@ -255,6 +259,9 @@ def observe(result: FetchResult, previous: SourceCheck | None = None) -> Observa
             same_as = previous
         else:
             page = extract(result.body, result.content_type)
+            gone_because = soft_404.judge(result, page, _text_length(previous))
+            if gone_because:
+                result = dataclasses.replace(result, outcome=CheckOutcome.SOFT_NOT_FOUND, error=gone_because)
     # Last, so that a failure before leaves no stray file; a page seen again is archived as a revisit.
     warc_name, warc_sha256 = archive(result, seen_before=same_as.warc.name if same_as else "")
     return Observation(
@@ -266,6 +273,13 @@ def observe(result: FetchResult, previous: SourceCheck | None = None) -> Observa
         warc_name=warc_name,
         warc_sha256=warc_sha256,
     )
+
+
+def _text_length(check: SourceCheck | None) -> int | None:
+    """The length of the text ``check`` read (``_last_good_checks`` counts it), if any."""
+    if check is None or not check.stored_text_id:
+        return None
+    return getattr(check, "text_length", None)
 
 
 def _record(check: SourceCheck, observation: Observation) -> None:
@@ -341,8 +355,10 @@ def _last_good_checks(sources) -> dict[int, SourceCheck]:
     # the cost follows the batch, not the length of the sources' history.
     newest_good = SourceCheck.objects.good().filter(source=OuterRef("pk")).order_by("-finished_at", "-pk").values("pk")
     newest_ids = Source.objects.filter(pk__in=[source.pk for source in sources]).values(last=Subquery(newest_good[:1]))
-    good = SourceCheck.objects.filter(pk__in=newest_ids).only(
-        "source_id", "stored_text", "title", "sha256", "warc", "final_url", "etag", "last_modified"
+    good = (
+        SourceCheck.objects.filter(pk__in=newest_ids)
+        .only("source_id", "stored_text", "title", "sha256", "warc", "final_url", "etag", "last_modified")
+        .annotate(text_length=Length("stored_text__text"))
     )
     return {check.source_id: check for check in good}
 

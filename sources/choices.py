@@ -24,6 +24,8 @@ class CheckOutcome(models.TextChoices):
     NOT_MODIFIED = "not_modified", _("Unchanged (304)")
     NOT_FOUND = "not_found", _("Not found (404)")
     GONE = "gone", _("Gone (410)")
+    # Answered 200, but the page is gone: a soft 404 (sources/soft_404.py says how it is told).
+    SOFT_NOT_FOUND = "soft_not_found", _("Gone (page answers but is a 'not found' page)")
     SERVER_ERROR = "server_error", _("Server error")
     CLIENT_ERROR = "client_error", _("Refused by the server")
     TIMEOUT = "timeout", _("Timed out")
@@ -48,7 +50,7 @@ class CheckOutcome(models.TextChoices):
     @classmethod
     def disappearances(cls):
         """Outcomes that mean a page that was there is no longer there."""
-        return {cls.NOT_FOUND, cls.GONE}
+        return {cls.NOT_FOUND, cls.GONE, cls.SOFT_NOT_FOUND}
 
 
 class SourceHealth(models.TextChoices):

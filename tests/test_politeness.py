@@ -3,6 +3,7 @@ a per-host limit on requests at once and per second, shared by every worker;
 a server's Retry-After honoured as a deferral, not a failure; a source that
 keeps failing tried again less and less often."""
 
+import os
 import threading
 import time
 from datetime import timedelta
@@ -40,7 +41,10 @@ def test_200_checks_of_one_host_queued_together_keep_to_its_limit(
         assert time.monotonic() < deadline, f"{finished.count()} of {len(sources)} checks finished"
         time.sleep(0.5)
 
-    assert loopback_server.total_hits == 200
+    assert all(loopback_server.hits[path] == 1 for path in paths)
+    # Besides the pages, only the soft-404 probe of a random address (sources/soft_404.py): once per worker
+    # process, each keeping the site's answer in its own cache (local memory), the pool as many as the cores.
+    assert 1 <= loopback_server.total_hits - len(paths) <= (os.cpu_count() or 1)
     assert loopback_server.most_answered_at_once <= 3
     assert loopback_server.most_answered_at_once >= 2  # held to the limit, not to a queue of one
     assert set(finished.values_list("outcome", flat=True)) == {CheckOutcome.OK}

@@ -281,6 +281,9 @@ CELERY_BEAT_SCHEDULE = {
 # Re-checks: every source daily by default (with jitter), in batches.
 SOURCE_RECHECK_INTERVAL = env_int("SOURCE_RECHECK_INTERVAL_SECONDS", 24 * 3600)
 SOURCE_RECHECK_BATCH = env_int("SOURCE_RECHECK_BATCH", 5000)
+# How long the answer of a site to a random address beside a page (the soft
+# 404 probe, sources/soft_404.py) is kept in the cache before it is asked again.
+SOFT_404_PROBE_TTL = env_int("SOFT_404_PROBE_TTL_SECONDS", 24 * 3600, minimum=1)
 # Requests sent to a worker in one message, checked together (sources/checking.py).
 # Fifty spreads a batch's two transactions and its message over more checks
 # than twenty did (in the benchmark, 4.4-5.0 ms of worker CPU per check

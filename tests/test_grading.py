@@ -322,6 +322,25 @@ def test_the_grade_changes_when_a_source_goes_away(carried, outlets, loopback_se
     assert grade.reasons == "0 sources; 2 gone"
 
 
+def test_a_source_gone_as_a_soft_404_counts_as_gone(carried, outlets, loopback_server):
+    claim = carried(
+        {
+            "/one": (WIRE_STORY, outlets["Daily One"], Reliability.B),
+            "/tass": (OTHER_STORY, outlets["TASS"], Reliability.B),
+        }
+    )
+    assert grade_of(claim).grade == EvidenceGrade.CORROBORATED
+
+    # Taken down: the address now sends readers to the front page, with a 200 there (sources/soft_404.py).
+    loopback_server.route("/", body=b"<html><body><p>Front page</p></body></html>")
+    loopback_server.redirect("/tass", "/")
+    check_now(Source.objects.get(url__endswith="/tass"))
+
+    grade = grade_of(claim)
+    assert grade.grade == EvidenceGrade.SINGLE_SOURCE
+    assert grade.reasons == "1 source, 1 independent: Daily One; 1 gone"
+
+
 def test_a_withdrawn_link_no_longer_counts(carried, outlets, reviewer):
     from claims.services import withdraw_source_link
 

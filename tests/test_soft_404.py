@@ -8,6 +8,7 @@ merely short stays ok."""
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from sources.checking import run_checks
 from sources.choices import CheckOutcome, SourceHealth
@@ -73,7 +74,10 @@ def not_found_page_with_200(server):
 
 def assert_gone(done, source):
     assert done.outcome == CheckOutcome.SOFT_NOT_FOUND, done.error
-    assert done.get_outcome_display() == "Gone (page answers but is a 'not found' page)"
+    with translation.override("en"):
+        assert done.get_outcome_display() == "Gone (page answers but is a 'not found' page)"
+    with translation.override("zh-hans"):
+        assert done.get_outcome_display() == "已删除（页面仍有应答，但内容是“页面不存在”）"
     assert done.error  # the reason, in words
     assert source.health == SourceHealth.GONE
     assert source.gone_at is not None

@@ -41,6 +41,9 @@ in Django's cache for ``SOFT_404_PROBE_TTL`` seconds, keyed by scheme and host
 (and port): one probe per site, not per page. A probe that gets no page (a
 404, any error) means the site answers real 404s: no page of it is judged by
 rules 2 and 3 (a deferred probe is not kept, and asked again next time).
+The probe is made where the page is read, in the batch's own thread
+(``checking.observe``), only when a rule needs it. With no ``CACHES`` set the
+cache is each process's memory, so each worker process asks a site once.
 
 What keeps this cheap: only a page whose body is new to the source is judged
 (a body with the SHA-256 of the last good check's is not read again, so it is

@@ -133,6 +133,13 @@ def worker_environment(transactional_db, settings, tmp_path) -> dict:
     fetching, short time limits, a media folder of the test's own."""
     media_root = tmp_path / "media"
     env = {
+        # The loopback server stands for every outlet, as in the test process
+        # (conftest's _loopback_is_many_hosts), and its host's slots are shared
+        # through Redis by every test: a worker killed by an earlier test keeps
+        # its slots leased, which four slots would leave this worker waiting on.
+        # A test of the limits sets its own in the environment.
+        "FETCH_HOST_CONCURRENCY": "1000",
+        "FETCH_HOST_RATE": "1000000/second",
         **os.environ,
         "DATABASE_URL": test_database_url(),
         "DEBUG": "true",

@@ -20,8 +20,10 @@ logger = logging.getLogger(__name__)
 def check_sources(requests: list) -> None:
     """Check the sources of a batch of ``[source_id, requested_at]`` requests.
     A batch that fails because its database connection died (the database
-    restarted, or cut the connection) is run again at once on a new one: the
-    checks are safe to run twice, and otherwise they would wait for the sweep."""
+    restarted, or cut the connection) is run again at once on a new one. That
+    takes back only the requests it had not claimed yet: checks it had started
+    keep their lease, and come back when it runs out, through the beat's
+    ``take_over_abandoned_checks`` (tests/test_database_outages.py)."""
     requests = [(source_id, parse_datetime(requested_at)) for source_id, requested_at in requests]
     try:
         run_checks(requests)

@@ -27,6 +27,7 @@ from django.conf import settings as django_settings
 from django.db import connection
 from django.test import override_settings
 
+from sources.scheduling import resend_abandoned_checks
 from tracker.celery import app
 
 BASE_DIR = Path(django_settings.BASE_DIR)
@@ -279,3 +280,27 @@ def delete_queue(queue: str):
     """Drop the test's queue from the broker, with any message left in it."""
     with app.connection_for_write() as conn:
         conn.default_channel.queue_delete(queue)
+
+
+def taken_over_in_time(unfinished, timeout=30.0) -> bool:
+    """Send ``unfinished`` checks' requests again as the beat's takeover does,
+    at its production cadence, until none is left; whether that happened
+    within ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while unfinished.exists():
+        if time.monotonic() >= deadline:
+            return False
+        resend_abandoned_checks()
+        time.sleep(django_settings.SOURCE_CHECK_TAKEOVER_INTERVAL)
+    return True
+
+
+def wait_for(condition, timeout=30.0, interval=0.2):
+    """Poll ``condition`` until it returns something truthy; that value, or ``None`` on timeout."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(interval)
+    return None

@@ -10,8 +10,8 @@ import pytest
 from django.db import connection, transaction
 
 from sources.models import SourceCheck
-from sources.scheduling import resend_abandoned_checks
 from sources.services import get_or_create_source, request_check, request_checks
+from tests.celery_worker import taken_over_in_time, wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
 
@@ -26,15 +26,6 @@ def cut_every_other_connection() -> int:
             " WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
         return cursor.fetchone()[0]
-
-
-def wait_for(condition, timeout=30.0, interval=0.2):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if value := condition():
-            return value
-        time.sleep(interval)
-    return None
 
 
 def checks_of(sources):
@@ -58,7 +49,7 @@ def test_a_worker_whose_idle_connections_were_cut_checks_the_next_source(celery_
     assert list(checks_of([second]).values_list("outcome", flat=True)) == ["ok"]
 
 
-def test_connections_cut_while_a_batch_runs_lose_no_check(celery_worker_process, loopback_server, settings):
+def test_connections_cut_while_a_batch_runs_lose_no_check(celery_worker_process, loopback_server):
     loopback_server.route("/slow", body=PAGE, delay=1.0)
     paths = ["/slow", "/quick-1", "/quick-2"]
     for path in paths[1:]:
@@ -72,14 +63,6 @@ def test_connections_cut_while_a_batch_runs_lose_no_check(celery_worker_process,
     loopback_server.route("/slow", body=PAGE)  # answers at once from now on
     running = checks_of(sources).filter(finished_at__isnull=True)
 
-    def taken_over():  # the beat's takeover, at its production cadence
-        if not running.exists():
-            return True
-        resend_abandoned_checks()
-        return False
-
-    assert wait_for(taken_over, timeout=30, interval=settings.SOURCE_CHECK_TAKEOVER_INTERVAL), (
-        "the checks of the batch whose connection was cut were not done within 30 s"
-    )
+    assert taken_over_in_time(running), "the checks of the batch whose connection was cut were not done within 30 s"
     time.sleep(1.0)  # room for a (wrong) second completion to show up
     assert sorted(checks_of(sources).values_list("source", "outcome")) == sorted((s.pk, "ok") for s in sources)

@@ -3,12 +3,12 @@ Celery task it queues, and every line the task writes (in the worker, also
 from the threads that fetch its pages) carries the task id."""
 
 import json
-import time
 
 import pytest
 
 from sources.models import SourceCheck
 from sources.services import get_or_create_source
+from tests.celery_worker import wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -18,15 +18,6 @@ PAGE = b"<html><head><title>Shelling report</title></head><body><article><p>27 k
 def json_lines(log: str) -> list[dict]:
     """The log's JSON lines (the worker's start-up banner is printed, not logged)."""
     return [json.loads(line) for line in log.splitlines() if line.startswith("{")]
-
-
-def wait_for(condition, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if value := condition():
-            return value
-        time.sleep(0.2)
-    return None
 
 
 def test_the_request_id_travels_into_the_task_and_every_task_line_has_the_task_id(

@@ -13,7 +13,7 @@ from django.db import transaction
 
 from claims.services import SourceLinkData
 from sources.models import Source, SourceCheck
-from sources.scheduling import resend_abandoned_checks, resend_lost_requests
+from sources.scheduling import resend_lost_requests
 from sources.services import get_or_create_source, request_check, request_checks
 from tests.celery_worker import (
     TASK_SOFT_TIME_LIMIT,
@@ -22,24 +22,15 @@ from tests.celery_worker import (
     CeleryWorkerProcess,
     delete_queue,
     every_task_sent_to,
+    taken_over_in_time,
     use_broker,
+    wait_for,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 PAGE = b"<html><head><title>Shelling report</title></head><body><article><p>%s</p></article></body></html>"
 QUOTE = "At least 27 people were killed and 200 injured in the shelling of the market"
-
-
-def wait_for(condition, timeout=30.0, interval=0.2):
-    """Poll ``condition`` until it returns something truthy; that value, or ``None`` on timeout."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(interval)
-    return None
 
 
 def finished_checks(source):
@@ -231,15 +222,7 @@ def test_a_killed_workers_checks_are_taken_over_by_another_within_30_seconds(
             killed_at = time.monotonic()
             assert running.count() == 3
 
-            def taken_over():  # the beat's takeover, at its production cadence
-                if not running.exists():
-                    return True
-                resend_abandoned_checks()
-                return False
-
-            assert wait_for(taken_over, timeout=30, interval=settings.SOURCE_CHECK_TAKEOVER_INTERVAL), (
-                "the killed worker's checks were not taken over within 30 s"
-            )
+            assert taken_over_in_time(running), "the killed worker's checks were not taken over within 30 s"
             print(f"taken over and done {time.monotonic() - killed_at:.1f} s after the kill")
             time.sleep(1)  # room for a (wrong) second completion to show up
     finally:

@@ -61,7 +61,6 @@ reviewer.
 
 import re
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import httpx
@@ -107,18 +106,11 @@ class SiteAnswer:
     text: str
 
 
-def judge(
-    result: FetchResult,
-    page: PageText,
-    previous_length: int | None,
-    site_answer: Callable[[str], SiteAnswer | None] | None = None,
-) -> str:
+def judge(result: FetchResult, page: PageText, previous_length: int | None) -> str:
     """Why the page ``result`` brought back (read as ``page``) is gone
     though it answered 200, in words; ``""`` if it is not judged gone.
     ``previous_length`` is the length of the last good check's text (``None``
-    if there is none); ``site_answer`` (``probe`` by default) is asked for the
-    site's answer only when a rule needs it."""
-    site_answer = site_answer or probe
+    if there is none); the site is probed only when a rule needs it."""
     asked, final = httpx.URL(_first_url(result)), httpx.URL(result.final_url)
     redirected = bool(result.redirect_chain)
     if redirected and _HOME_PATH.match(final.path) and not _HOME_PATH.match(asked.path):
@@ -127,7 +119,7 @@ def judge(
         return f"The page redirects to an error page ({result.final_url})."
     text = page.text
     long_and_kept = len(text) >= LONG_TEXT and previous_length is not None and len(text) >= previous_length / 2
-    site = None if long_and_kept and not redirected else site_answer(result.final_url)
+    site = None if long_and_kept and not redirected else probe(result.final_url)
     if site is not None:
         if redirected and site.redirected and _without_query(final) == _without_query(httpx.URL(site.final_url)):
             return f"The page redirects to {result.final_url}, where the site sends any address it does not know."

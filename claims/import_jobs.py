@@ -39,13 +39,19 @@ def chunk_seconds() -> float:
     return settings.CELERY_TASK_SOFT_TIME_LIMIT / 3
 
 
-def start_import(user, file_name: str, content: bytes) -> Job:
+def start_import(user, file_name: str, content: bytes, *, keep_duplicates: bool = False) -> Job:
     """Read the file (raising ``ImportFileError`` if it cannot be read as a
-    whole) and queue a job importing its rows as ``user``'s claims."""
+    whole) and queue a job importing its rows as ``user``'s claims
+    (``importing.import_row`` says what ``keep_duplicates`` keeps)."""
     require(user, Action.IMPORT_CLAIMS)
     rows = parse_file(file_name, io.BytesIO(content))
     job = Job.objects.create(
-        kind=JobKind.IMPORT, owner=user, file_name=file_name[:255], content=content, total=len(rows)
+        kind=JobKind.IMPORT,
+        owner=user,
+        file_name=file_name[:255],
+        content=content,
+        keep_duplicates=keep_duplicates,
+        total=len(rows),
     )
     transaction.on_commit(lambda: current_app.send_task(IMPORT_TASK, args=[job.pk]))
     return job
@@ -75,7 +81,7 @@ def run_import(job_id: int) -> bool:
 
 def _import_one(job: Job, row) -> None:
     with transaction.atomic():
-        result = import_row(job.owner, row)
+        result = import_row(job.owner, row, keep_duplicates=job.keep_duplicates)
         JobRow.objects.create(job=job, number=row.number, claim=result.claim, errors=result.errors)
         refused = int(result.claim is None)
         Job.objects.filter(pk=job.pk).update(rows_done=F("rows_done") + 1, rows_refused=F("rows_refused") + refused)

@@ -40,6 +40,14 @@ class ImportForm(forms.Form):
         label=_("CSV or JSON file"),
         help_text=_("A .json file is read as JSON, anything else as CSV (UTF-8, header row first)."),
     )
+    keep_duplicates = forms.BooleanField(
+        label=_("Keep rows that may repeat a claim"),
+        required=False,
+        help_text=_(
+            "Without it, a row stating what an existing claim states (the same party under any of its names, "
+            "in any language) is refused and reported with that claim. Tick it to restore an export."
+        ),
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -106,7 +114,9 @@ def import_claims_view(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            job = start_import(request.user, upload.name, upload.read())
+            job = start_import(
+                request.user, upload.name, upload.read(), keep_duplicates=form.cleaned_data["keep_duplicates"]
+            )
         except ImportFileError as error:
             form.add_error("file", str(error))
         else:

@@ -475,8 +475,12 @@ def _source(part: Part, errors: _Errors) -> SourceLinkData:
     return SourceLinkData(url=values["url"], role=role, quoted_passage=values["quoted_passage"])
 
 
-def import_row(user, row: ImportRow) -> RowResult:
-    """Submit one row in a savepoint of its own; its claim, or why not."""
+def import_row(user, row: ImportRow, *, keep_duplicates: bool = False) -> RowResult:
+    """Submit one row in a savepoint of its own; its claim, or why not.
+
+    A row that states what an existing claim (or an earlier row) states is
+    refused with the claims it may repeat, as the submit page would warn,
+    unless ``keep_duplicates``: a restore of an export keeps every row."""
     errors = _Errors(row.problems)
     if not row.values:
         return RowResult(row.number, errors=dict(errors))
@@ -488,7 +492,14 @@ def import_row(user, row: ImportRow) -> RowResult:
         return RowResult(row.number, errors=dict(errors))
     try:
         with transaction.atomic():
-            claim = submit_claim(user, fields=fields, figures=figures, presences=presences, sources=sources)
+            claim = submit_claim(
+                user,
+                fields=fields,
+                figures=figures,
+                presences=presences,
+                sources=sources,
+                refuse_duplicates=not keep_duplicates,
+            )
     except ValidationError as error:
         errors.add_validation_error(error, label=lambda name: _NAMED_COLUMNS.get(name, name))
     except DatabaseError as error:
@@ -499,8 +510,9 @@ def import_row(user, row: ImportRow) -> RowResult:
     return RowResult(row.number, claim=claim)
 
 
-def import_claims(user, rows: list[ImportRow]) -> ImportReport:
-    """Submit each of ``rows`` as a claim by ``user``; report every row.
+def import_claims(user, rows: list[ImportRow], *, keep_duplicates: bool = False) -> ImportReport:
+    """Submit each of ``rows`` as a claim by ``user`` (see ``import_row``);
+    report every row.
 
     Raises ``PermissionDenied`` unless ``user`` may import claims. Rows are
     independent: each succeeds or fails whole, and a failure does not stop
@@ -508,4 +520,4 @@ def import_claims(user, rows: list[ImportRow]) -> ImportReport:
     """
     require(user, Action.IMPORT_CLAIMS)
     with checks_sent_together():
-        return ImportReport([import_row(user, row) for row in rows])
+        return ImportReport([import_row(user, row, keep_duplicates=keep_duplicates) for row in rows])

@@ -725,6 +725,8 @@ class Job(models.Model):
     file_name = models.CharField(max_length=255)
     # The file as uploaded: every worker reads it from here, whatever machine it runs on.
     content = models.BinaryField()
+    # Rows that may repeat existing claims are imported rather than refused.
+    keep_duplicates = models.BooleanField(default=False)
     total = models.PositiveIntegerField()
     rows_done = models.PositiveIntegerField(default=0)
     rows_refused = models.PositiveIntegerField(default=0)

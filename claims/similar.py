@@ -10,7 +10,7 @@ in Python.
 Across languages the words differ, so ``same_facts`` compares what a claim
 states in structure instead: who, where, when and which figures or troop
 presences. ``services.submit_claim`` asks it when the caller wants
-duplicates pointed out (the submit page and the API), and
+duplicates pointed out (the submit page, the API and the import), and
 refuses the claim until the caller confirms it is a different one.
 """
 

@@ -8,10 +8,11 @@ from claims.import_jobs import run_import
 from claims.models import Job
 
 
-def import_through_page(client, upload):
-    """The job page's response once the import of ``upload`` has ended, or
-    the import page's response when the file was refused as a whole."""
-    response = client.post(reverse("claims:import"), {"file": upload})
+def import_through_page(client, upload, **options):
+    """The job page's response once the import of ``upload`` (with the
+    form's ``options``) has ended, or the import page's response when the
+    file was refused as a whole."""
+    response = client.post(reverse("claims:import"), {"file": upload, **options})
     if response.status_code != 302:
         return response
     job = Job.objects.latest("pk")

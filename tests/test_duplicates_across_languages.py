@@ -9,12 +9,15 @@ close dates, figures of the same category and population that overlap."""
 from datetime import date
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from claims.exceptions import PossibleDuplicate
 from claims.models import Actor, ActorAlias, Claim
 from claims.services import submit_claim
 from tests.html_page import Page
+from tests.import_pages import import_through_page, report_of
 from tests.pages import fast_password_hashing, submission  # noqa: F401  (autouse fixture)
 
 pytestmark = pytest.mark.django_db
@@ -127,3 +130,35 @@ def test_the_api_answers_400_with_the_candidates_unless_confirmed(client, review
 
     filed = client.post("/api/claims/", {**body, "confirm_not_duplicate": True}, content_type="application/json")
     assert filed.status_code == 201
+
+
+def chinese_csv() -> bytes:
+    return (
+        "text,language,kind,claimant,event_name,occurred_on,figure1_category,figure1_qualifier,figure1_low\n"
+        f"{CHINESE},zh,casualty_figure,当地亚美尼亚官员,Karabakh offensive,2023-09-20,killed,exact,27\n"
+    ).encode()
+
+
+def test_the_import_reports_the_row_unless_duplicates_are_kept(client, editor, existing):
+    client.force_login(editor)
+
+    refused = report_of(import_through_page(client, SimpleUploadedFile("claims.csv", chinese_csv())))
+
+    assert refused[2].claim is None
+    assert f"#{existing.pk}" in refused[2].errors["text"][0]
+    assert not Claim.objects.filter(text=CHINESE).exists()
+
+    kept = report_of(import_through_page(client, SimpleUploadedFile("claims.csv", chinese_csv()), keep_duplicates="on"))
+    assert kept[2].claim.text == CHINESE
+
+
+def test_the_import_command_refuses_duplicates_unless_told_to_keep_them(editor, existing, tmp_path):
+    path = tmp_path / "claims.csv"
+    path.write_bytes(chinese_csv())
+
+    with pytest.raises(CommandError, match="1 row"):
+        call_command("import_claims", str(path), "--as", editor.username)
+    assert not Claim.objects.filter(text=CHINESE).exists()
+
+    call_command("import_claims", str(path), "--as", editor.username, "--keep-duplicates")
+    assert Claim.objects.filter(text=CHINESE).exists()

@@ -15,8 +15,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file")
         parser.add_argument("--as", dest="username", required=True, help="The editor the claims are submitted as.")
+        parser.add_argument(
+            "--keep-duplicates",
+            action="store_true",
+            help="Import rows that may repeat an existing claim instead of refusing them (to restore an export).",
+        )
 
-    def handle(self, *args, file, username, **options):
+    def handle(self, *args, file, username, keep_duplicates, **options):
         try:
             user = get_user_model().objects.get_by_natural_key(username)
         except get_user_model().DoesNotExist:
@@ -24,7 +29,7 @@ class Command(BaseCommand):
         try:
             with open(file, "rb") as handle:
                 rows = parse_file(file, handle)
-            report = import_claims(user, rows)
+            report = import_claims(user, rows, keep_duplicates=keep_duplicates)
         except (OSError, ImportFileError, PermissionDenied) as error:
             raise CommandError(str(error)) from None
         for line in report.lines():

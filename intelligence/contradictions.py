@@ -19,8 +19,10 @@ in a region may well be absent from one of its villages, so that is no
 conflict. A period is widened to its precision before comparing: at week
 precision to whole weeks (Monday to Sunday), at month precision to whole
 months; at day precision it is the days given, so two claims a week apart
-do not overlap. A presence with no date (nor its claim's ``occurred_on``)
-is not compared.
+do not overlap. A presence with no date of its own is of its claim's
+``occurred_on``, else of the day the claim was stated (``stated_on``: "its
+forces are not there", said on the 20th, speaks of the 20th); with none of
+these it is not compared.
 """
 
 import calendar
@@ -122,7 +124,7 @@ def widened(start: date, end: date, precision: str) -> tuple[date, date]:
 
 def period_of(claim, presence) -> tuple[date, date] | None:
     """The days ``presence`` may mean, or ``None`` when it gives no date."""
-    start = presence.period_start or claim.occurred_on
+    start = presence.period_start or claim.occurred_on or claim.stated_on
     if start is None:
         return None
     end = presence.period_end or (claim.occurred_until if presence.period_start is None else None) or start

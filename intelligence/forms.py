@@ -40,6 +40,15 @@ class ArticleForm(forms.Form):
         label=_("Language"), required=False, choices=[("", _("Detect")), ("zh", _("Chinese")), ("en", _("English"))]
     )
     event_name = forms.CharField(label=_("Event"), required=False, max_length=300)
+    published_on = forms.DateField(
+        label=_("Published on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_(
+            "The article's date: each claim kept is stated on it, so that its figures and troop presences "
+            "are compared with those of the same days."
+        ),
+    )
 
 
 class CandidateForm(forms.Form):

@@ -35,6 +35,9 @@ from .services import create_reviewed_claims, request_article
 # How often the page of an article being fetched reloads itself (seconds).
 FETCH_POLL_SECONDS = 2
 
+# What the reviewer typed besides the URL, kept in the address of the page that follows the fetch.
+_CARRIED_THROUGH_THE_FETCH = ("language", "event_name", "published_on")
+
 # More candidates than an article of the longest size suggests; a post
 # claiming more is cut here rather than building forms without end.
 MAX_CANDIDATES = 500
@@ -130,7 +133,7 @@ def _fetch(request, article):
     except ValidationError as error:
         article.add_error("article_url", error.message_dict.get("url", error.messages))
         return None
-    query = {name: article.cleaned_data[name] for name in ("language", "event_name") if article.cleaned_data[name]}
+    query = {name: article.cleaned_data[name] for name in _CARRIED_THROUGH_THE_FETCH if article.cleaned_data[name]}
     address = reverse("intelligence:ingest_source", args=[source.pk])
     return redirect(f"{address}?{urlencode(query)}" if query else address)
 
@@ -146,8 +149,7 @@ def ingest_source(request, pk):
     initial = {
         "article_url": fetched.source.url,
         "text": fetched.text,
-        "language": request.GET.get("language", ""),
-        "event_name": request.GET.get("event_name", ""),
+        **{name: request.GET.get(name, "") for name in _CARRIED_THROUGH_THE_FETCH},
     }
     article = ArticleForm(initial=initial)
     blocks = []
@@ -186,6 +188,7 @@ def _create(request, article, blocks):
             article.cleaned_data["article_url"],
             [_reviewed(block) for block in kept],
             event_name=article.cleaned_data["event_name"],
+            stated_on=article.cleaned_data["published_on"],
         )
     except ValidationError as error:
         article.add_error(None, error.messages)

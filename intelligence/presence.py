@@ -3,6 +3,9 @@
 Read from the phrases of wire copy: "X troops are (not) present / deployed /
 stationed in P", "there are no X troops in P", "X forces have entered /
 withdrawn from P"; "X部队(并)没有出现在P", "X部队进驻了P", "X军队已撤出P".
+A force someone sets out to expel from a place ("an operation to expel X
+forces from P", "在P驱逐X部队", "将X军队赶出P") is said, by that, to be there:
+it is how a party that attacks states the other's presence.
 A count before the force ("2,000 Russian peacekeepers") is its strength, not
 part of its name, and never a casualty figure. A force written as 其 ("its")
 is the claimant's: "亚美尼亚方面表示，其武装部队并没有出现在纳卡地区" is about
@@ -68,6 +71,11 @@ _EN_RULES = [
         rf"{_EN_FORCE}\s+(?:have\s+|has\s+|had\s+)?(?:entered|moved\s+into|arrived\s+in|crossed\s+into|deployed\s+(?:in|to)"
         rf"|been\s+deployed\s+(?:in|to))\s+{_EN_PLACE}",
     ),
+    (
+        Presence.PRESENT,
+        rf"\b(?:expel(?:s|led|ling)?|oust(?:s|ed|ing)?|drive|drives|driving|drove|push(?:es|ed|ing)?)\s+{_EN_FORCE}"
+        rf"\s+(?:out\s+of|from)\s+{_EN_PLACE}",
+    ),
 ]
 
 _ZH_FORCE = r"(?P<force>[\u4e00-\u9fff·]{0,10}?(?:武装部队|维和部队|维和人员|部队|军队|军人|士兵|武装力量|武装人员|军))"
@@ -90,6 +98,8 @@ _ZH_RULES = [
         Presence.PRESENT,
         rf"{_ZH_FORCE}(?:已经|已|仍然|仍|目前)?(?:进驻|驻扎在|驻扎于|驻扎|部署在|部署于|出现在|驻守|抵达|进入)了?{_ZH_PLACE}",
     ),
+    (Presence.PRESENT, rf"在{_ZH_PLACE}(?:驱逐|清除|赶走|肃清){_ZH_FORCE}"),
+    (Presence.PRESENT, rf"(?:将|把){_ZH_FORCE}(?:驱逐出|赶出|逐出)了?{_ZH_PLACE}"),
 ]
 _RULES = {
     "en": [(presence, re.compile(pattern)) for presence, pattern in _EN_RULES],

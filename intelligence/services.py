@@ -43,21 +43,28 @@ def claim_values(candidate: Candidate) -> dict:
 
 
 @transaction.atomic
-def create_suggested_claims(user, article_url: str, kept_candidates: list[Candidate], *, event_name: str = ""):
+def create_suggested_claims(
+    user, article_url: str, kept_candidates: list[Candidate], *, event_name: str = "", stated_on=None
+):
     """Create one claim per kept candidate, all or none, each linked to the
     article at ``article_url`` (one source) with its sentence as the quoted
-    passage, and in the event ``event_name`` if one is given.
+    passage, in the event ``event_name`` and stated on ``stated_on`` (the
+    article's date) when they are given.
 
     Raises ``PermissionDenied`` or ``ValidationError`` (naming the field) and
     creates nothing if any candidate cannot be filed. Returns the claims in
     the order of ``kept_candidates``."""
     return create_reviewed_claims(
-        user, article_url, [claim_values(candidate) for candidate in kept_candidates], event_name=event_name
+        user,
+        article_url,
+        [claim_values(candidate) for candidate in kept_candidates],
+        event_name=event_name,
+        stated_on=stated_on,
     )
 
 
 @transaction.atomic
-def create_reviewed_claims(user, article_url: str, reviewed: list[dict], *, event_name: str = ""):
+def create_reviewed_claims(user, article_url: str, reviewed: list[dict], *, event_name: str = "", stated_on=None):
     """As ``create_suggested_claims``, from what ``submit_claim`` takes
     (``claim_values``' shape, as the ingest page's reviewer corrected it)."""
     claims = []
@@ -65,6 +72,8 @@ def create_reviewed_claims(user, article_url: str, reviewed: list[dict], *, even
         fields = dict(values["fields"])
         if event_name:
             fields["event_name"] = event_name
+        if stated_on:
+            fields["stated_on"] = stated_on
         link = SourceLinkData(url=article_url, quoted_passage=fields["text"])
         claims.append(
             submit_claim(user, fields=fields, figures=values["figures"], presences=values["presences"], sources=[link])

@@ -180,6 +180,18 @@ def test_week_and_month_precision_widen_the_period(claim_with):
     assert len(open_flags()) == 2
 
 
+def test_an_undated_presence_is_of_the_day_its_claim_was_stated(claim_with):
+    # "Its forces are not in Nagorno-Karabakh", said on 20 September, speaks of that day.
+    claim_with(presences=[presence("present", None)], stated_on=date(2023, 9, 20))
+    claim_with(presences=[presence("absent", None)], party="Local officials", stated_on=date(2023, 9, 27))
+    assert open_flags() == []
+    claim_with(presences=[presence("absent", None)], party="Monitors", stated_on=date(2023, 9, 20))
+    [flag] = open_flags()
+    assert flag.kind == "presence"
+    claim_with(presences=[presence("absent", None)], party="Bloggers")  # no date at all: not compared
+    assert len(open_flags()) == 1
+
+
 def test_place_precision_absent_from_a_region_against_present_in_one_of_its_villages(claim_with):
     region = get_or_create_place("Lachin district", PlacePrecision.REGION)
     village = get_or_create_place("Zabukh", PlacePrecision.LOCALITY)

@@ -101,6 +101,24 @@ def test_a_denied_presence_is_not_read_as_presence_too():
     ]
 
 
+@pytest.mark.parametrize(
+    ("sentence", "language", "expected"),
+    [
+        ("阿塞拜疆于当天宣布在纳卡地区驱逐亚美尼亚武装部队。", "zh", ("亚美尼亚武装部队", "纳卡地区")),
+        ("该国誓言将外国军队赶出北部地区。", "zh", ("外国军队", "北部地区")),
+        (
+            "Azerbaijan launched an operation to expel Armenian forces from Nagorno-Karabakh.",
+            "en",
+            ("Armenian forces", "Nagorno-Karabakh"),
+        ),
+        ("The army vowed to drive foreign troops out of the Donbas.", "en", ("foreign troops", "the Donbas")),
+    ],
+)
+def test_a_force_to_be_expelled_from_a_place_is_said_to_be_there(sentence, language, expected):
+    found = find_presences(sentence, language)
+    assert [(p.force, p.place, p.presence) for p in found] == [(*expected, Presence.PRESENT)]
+
+
 def test_a_place_without_a_force_is_absence():
     found = find_presences("帕希尼扬表示，纳卡地区没有亚美尼亚军队。", "zh")
     assert [(p.force, p.place, p.presence) for p in found] == [("亚美尼亚军队", "纳卡地区", Presence.ABSENT)]

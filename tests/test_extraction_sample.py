@@ -63,6 +63,16 @@ def test_armenian_armed_forces_not_present_per_armenia(candidates):
     assert candidate.figures == []
 
 
+def test_azerbaijan_expelling_armenian_armed_forces_says_they_are_present(candidates):
+    """The other side of the troop-presence dispute: the claim that
+    contradicts Armenia's, once both are dated."""
+    candidate = only(candidates, "驱逐亚美尼亚武装部队")
+    assert (candidate.kind, candidate.claimant) == (ClaimKind.TROOP_PRESENCE, "阿塞拜疆")
+    assert [(p.force, p.place, p.presence) for p in candidate.presences] == [
+        ("亚美尼亚武装部队", "纳卡地区", Presence.PRESENT)
+    ]
+
+
 def test_aliyev_says_only_military_targets_are_struck(candidates):
     candidate = only(candidates, "打击的是军事目标")
     assert candidate.kind == ClaimKind.STATEMENT

@@ -1,6 +1,7 @@
 """The ingest page: an article pasted, its suggested claims ticked and
 corrected, and created in one step, linked to the article as their source."""
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -79,6 +80,13 @@ def test_the_ticked_claims_are_created_corrected_and_linked_to_the_article(clien
     assert first.claimant.name == "Corrected claimant"
     assert set(ClaimSource.objects.values_list("source__url", flat=True)) == {URL}
     assert ClaimSource.objects.get(claim=first).quoted_passage == first.text
+
+
+def test_the_claims_kept_are_stated_on_the_day_the_article_was_published(client, page):
+    data = as_posted(suggested(client, page))
+    data["published_on"] = "2023-09-20"
+    assert client.post(page, data).status_code == 302
+    assert set(Claim.objects.values_list("stated_on", flat=True)) == {date(2023, 9, 20)}
 
 
 def test_a_correction_that_does_not_validate_keeps_what_was_typed_and_creates_nothing(client, page):

@@ -9,18 +9,12 @@ import pytest
 from claims.choices import BoundQualifier, CasualtyCategory, ClaimKind, Population, Presence
 from intelligence.extraction import suggest_claims
 from intelligence.figures import FigureCandidate
-
-SAMPLE = Path("shared", "samples", "nagorno-karabakh-2023-09-20.zh.md")
+from tests.samples import sample_article
 
 
 @pytest.fixture(scope="module")
 def candidates():
-    """The sample is not ours to copy into the repository (its outlet forbids
-    reproduction); it sits in the project's shared/ folder, beside the checkout."""
-    for folder in Path(__file__).resolve().parents:
-        if (folder / SAMPLE).is_file():
-            return suggest_claims((folder / SAMPLE).read_text(encoding="utf-8"))
-    pytest.fail(f"{SAMPLE} not found in any folder above the checkout")
+    return suggest_claims(sample_article())
 
 
 def only(candidates, words):

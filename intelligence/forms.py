@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from claims.choices import ClaimKind, Language
+from claims.forms import CasualtyFigureForm, TroopPresenceForm
 from claims.models import CLAIM_TEXT_MAX_LENGTH, NOTE_MAX_LENGTH
 from sources.normalize import MAX_URL_LENGTH
 
@@ -61,3 +62,11 @@ class CandidateForm(forms.Form):
     language = forms.ChoiceField(choices=Language.choices, widget=forms.HiddenInput)
     kind = forms.ChoiceField(label=_("Kind"), choices=ClaimKind.choices)
     claimant = forms.CharField(label=_("Claimant"), required=False, max_length=200)
+
+
+# A suggestion's figures and troop presences, to correct or drop. No blank
+# row is offered: an article gives up to hundreds of suggestions, and blank
+# rows doubled the page and the time to answer it (bench/extraction.py);
+# what a sentence did not yield is added on the claim's edit page.
+CandidateFigureFormSet = forms.formset_factory(CasualtyFigureForm, extra=0, can_delete=True)
+CandidatePresenceFormSet = forms.formset_factory(TroopPresenceForm, extra=0, can_delete=True)

@@ -22,14 +22,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import member_required
-from claims.forms import CasualtyFigureEditFormSet, TroopPresenceEditFormSet, kept_rows
+from claims.forms import kept_rows
 from claims.permissions import Action, require
 from sources.models import Source
 
 from .articles import fetched_article
 from .choices import ArticleState
 from .extraction import ArticleError, suggest_claims
-from .forms import ArticleForm, CandidateForm
+from .forms import ArticleForm, CandidateFigureFormSet, CandidateForm, CandidatePresenceFormSet
 from .services import create_reviewed_claims, request_article
 
 # How often the page of an article being fetched reloads itself (seconds).
@@ -62,8 +62,8 @@ def _candidate_block(index, data=None, candidate=None):
         ]
     return {
         "form": CandidateForm(data, prefix=prefix, initial=initial),
-        "figures": CasualtyFigureEditFormSet(data, prefix=f"{prefix}-figures", initial=figures),
-        "presences": TroopPresenceEditFormSet(data, prefix=f"{prefix}-presences", initial=presences),
+        "figures": CandidateFigureFormSet(data, prefix=f"{prefix}-figures", initial=figures),
+        "presences": CandidatePresenceFormSet(data, prefix=f"{prefix}-presences", initial=presences),
     }
 
 

@@ -100,6 +100,13 @@ class SourceRole(models.TextChoices):
     REPETITION = "repetition", _("Repetition")
 
 
+class ReviewFlag(models.TextChoices):
+    """Why a claim was flagged for review (``signals.claim_flagged``)."""
+
+    CONTRADICTION = "contradiction", _("Contradicted by another claim")
+    VANISHED = "vanished", _("A quote or figure vanished from its source")
+
+
 class QuoteMatch(models.TextChoices):
     """Whether a source's page still carries what was quoted from it."""
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import is_member
 from sources.services import get_or_create_source, outlet_for_domain, request_check
 
-from .choices import LogAction, SourceRole
+from .choices import LogAction, ReviewFlag, SourceRole
 from .exceptions import PossibleDuplicate, StaleVersion
 from .lookups import (
     get_or_create_actor,
@@ -48,7 +48,7 @@ from .models import (
 )
 from .names import name_key, tidy_name
 from .permissions import Action, require
-from .signals import claim_changed, claim_submitted
+from .signals import claim_changed, claim_flagged, claim_submitted
 from .similar import same_facts
 from .uploads import evidence_content_type
 
@@ -358,7 +358,10 @@ def record_contradiction(claim: Claim, user, action: str, *, other_claim_id: int
     claim itself is not touched (its version stays)."""
     if action not in CONTRADICTION_ACTIONS:
         raise ValueError(f"{action!r} is not a contradiction's log action")
-    return _log(claim, user, action, rationale=note, changes={"other_claim": other_claim_id, "reason": reason})
+    entry = _log(claim, user, action, rationale=note, changes={"other_claim": other_claim_id, "reason": reason})
+    if action == LogAction.CONTRADICTION_FLAGGED:
+        claim_flagged.send(sender=Claim, claim=claim, user=user, kind=ReviewFlag.CONTRADICTION, reason=reason)
+    return entry
 
 
 def update_event(event: Event, user, fields: dict) -> Event:

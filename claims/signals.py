@@ -21,3 +21,8 @@ claim_submitted = Signal()
 # Sent by ``workflow.change_status`` with ``claim`` (its new status and
 # version), ``user``, who moved it, and ``from_status``, the status it left.
 status_changed = Signal()
+
+# Sent with ``claim``, ``user`` (whose write raised it, or ``None`` for a
+# check) and ``reason`` (in words) when something about ``claim`` needs a
+# reviewer's eyes: ``kind``, a ``choices.ReviewFlag``.
+claim_flagged = Signal()

@@ -8,3 +8,5 @@ class NotificationKind(models.TextChoices):
     SOURCE_CHANGED = "source_changed", _("A source changed")
     SOURCE_GONE = "source_gone", _("A source went away")
     VERDICT_CHANGED = "verdict_changed", _("The verdict changed")
+    CONTRADICTION = "contradiction", _("Another claim contradicts it")
+    VANISHED = "vanished", _("A quote or figure vanished from its source")

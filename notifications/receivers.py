@@ -1,15 +1,16 @@
 """What the notifications app does when the claims and sources apps report
 (``claims.signals``, ``sources.signals``), connected in
 ``NotificationsConfig.ready``: whoever submits a claim or moves it through
-review watches it, and watchers hear of a verdict that changed and of a
-source that changed or went away."""
+review watches it, and watchers hear of a verdict that changed, of a source that
+changed or went away, and of a claim flagged for review (a contradiction, a
+quote or figure that vanished from its page)."""
 
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
-from claims.choices import ClaimStatus
+from claims.choices import ClaimStatus, ReviewFlag
 from claims.models import ClaimSource
-from claims.signals import claim_submitted, status_changed
+from claims.signals import claim_flagged, claim_submitted, status_changed
 from sources.signals import checks_finished
 
 from .choices import NotificationKind
@@ -35,6 +36,18 @@ def verdict_changed(sender, claim, user, from_status, **kwargs):
         "after": ClaimStatus(claim.status).label,
     }
     notify([(claim, NotificationKind.VERDICT_CHANGED, message)], except_user_id=user.pk)
+
+
+_FLAG_NOTIFICATIONS = {
+    ReviewFlag.CONTRADICTION: NotificationKind.CONTRADICTION,
+    ReviewFlag.VANISHED: NotificationKind.VANISHED,
+}
+
+
+@receiver(claim_flagged, dispatch_uid="notifications.claim_flagged")
+def claim_flagged_for_review(sender, claim, user, kind, reason, **kwargs):
+    message = _("Claim %(id)s: %(reason)s") % {"id": claim.pk, "reason": reason}
+    notify([(claim, _FLAG_NOTIFICATIONS[kind], message)], except_user_id=user.pk if user else None)
 
 
 @receiver(checks_finished, dispatch_uid="notifications.sources_changed")

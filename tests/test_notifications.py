@@ -1,17 +1,20 @@
 """Watching: who submits or reviews a claim watches it, a watcher hears of a
-watched claim's source changing and of its verdict changing (in the app,
+watched claim's source changing, of its verdict changing and of a claim
+contradicting it (in the app,
 the header's count, the private feed), and each notification is posted,
 signed, to their webhooks, every attempt recorded and a failure retried."""
 
 import hashlib
 import hmac
 import json
+from datetime import date
 
 import feedparser
 import pytest
 from django.urls import reverse
 
 from claims.choices import ClaimStatus
+from claims.services import submit_claim
 from claims.workflow import change_status
 from notifications.choices import NotificationKind
 from notifications.models import Notification, Watch, WebhookDelivery
@@ -158,3 +161,27 @@ def test_a_webhook_address_that_is_not_a_url_is_shown_with_what_was_typed(client
     assert response.status_code == 400
     assert 'value="not a url"' in response.content.decode()
     assert not reviewer.webhooks.exists()
+
+
+def test_a_contradiction_notifies_the_watchers_of_both_claims_but_not_who_caused_it(reviewer, other_reviewer):
+    def counting(user, killed, party):
+        figure = {"category": "killed", "population": "all", "qualifier": "exact", "low": killed}
+        fields = {
+            "text": f"{killed} killed",
+            "language": "en",
+            "claimant_name": party,
+            "event_name": "Shelling of Stepanakert",
+            "stated_on": date(2023, 9, 20),
+        }
+        return submit_claim(user, fields=fields, figures=[figure])
+
+    first = counting(reviewer, 6, "Ministry of Defence")
+    second = counting(other_reviewer, 8, "Local officials")
+
+    notification = Notification.objects.get()
+    assert (notification.user, notification.claim, notification.kind) == (
+        reviewer,
+        first,
+        NotificationKind.CONTRADICTION,
+    )
+    assert f"#{second.pk}" in notification.message and "8" in notification.message

@@ -107,6 +107,14 @@ class ReviewFlag(models.TextChoices):
     VANISHED = "vanished", _("A quote or figure vanished from its source")
 
 
+class Vanished(models.TextChoices):
+    """What a ``VanishedFlag`` says is gone from a page that carried it."""
+
+    QUOTE = "quote", _("The quoted passage")
+    FIGURES = "figures", _("Figures")
+    PAGE = "page", _("The whole page")
+
+
 class QuoteMatch(models.TextChoices):
     """Whether a source's page still carries what was quoted from it."""
 

@@ -245,3 +245,14 @@ class MergeForm(forms.Form):
     def __init__(self, *args, kind: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["into"].widget = _name_input(kind)
+
+
+def note_field(label, help_text) -> forms.CharField:
+    """The required note that closes a flag: what the reviewer found."""
+    return forms.CharField(
+        label=label, max_length=NOTE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 4}), help_text=help_text
+    )
+
+
+class VanishedFlagForm(forms.Form):
+    note = note_field(_("What you found"), _("E.g. the archived copy still carries the figure and the verdict stands."))

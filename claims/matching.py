@@ -108,6 +108,10 @@ class SearchablePage:
             first = first or hit
         return Match(found=True, excerpt=_excerpt(self._figures_text, first.start(), first.end()))
 
+    def missing_figures(self, numbers: list[int]) -> list[int]:
+        """The numbers of ``numbers`` that do not appear on the page."""
+        return [number for number in numbers if number_pattern(number).search(self._figures_text) is None]
+
 
 def chinese_forms(number: int) -> list[str]:
     """How Chinese outlets write ``number`` in words: 二十七; 两百 as well as

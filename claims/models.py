@@ -37,6 +37,7 @@ from .choices import (
     SourceRole,
     Stance,
     TimePrecision,
+    Vanished,
     VerdictEnd,
 )
 from .names import name_key
@@ -412,6 +413,14 @@ class ClaimSource(models.Model):
     )
     matched_excerpt = models.TextField(_("matched excerpt"), blank=True)
     matched_check = models.ForeignKey(SourceCheck, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # The last check whose page carried the quote, and the figures: the copy
+    # from before, should they vanish (``claims/vanished.py``).
+    quote_found_check = models.ForeignKey(
+        SourceCheck, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    figures_found_check = models.ForeignKey(
+        SourceCheck, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["added_at", "id"]
@@ -424,6 +433,64 @@ class ClaimSource(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Source links are never deleted; withdraw them instead.")
+
+    def figure_numbers(self) -> list[int]:
+        """The numbers of the claim's figures, which its page should carry
+        (the claim's figures prefetched, when many links are read)."""
+        return sorted(
+            {n for figure in self.claim.casualty_figures.all() for n in (figure.low, figure.high) if n is not None}
+        )
+
+
+class VanishedFlag(models.Model):
+    """The quote, figures or whole page a link's source carried and a later
+    check found gone: a question to the desk, most of all under a published
+    verdict. Raised and closed by ``claims/vanished.py``; closed too by a
+    reviewer who looked (``services.close_vanished_flag``). The two checks
+    are the archived copies from before and after."""
+
+    link = models.ForeignKey(ClaimSource, on_delete=models.PROTECT, related_name="vanished_flags")
+    what = models.CharField(_("what vanished"), max_length=16, choices=Vanished.choices)
+    # The figures' numbers no longer on the page (for ``Vanished.FIGURES``).
+    missing = models.JSONField(_("missing figures"), default=list, blank=True)
+    before_check = models.ForeignKey(SourceCheck, on_delete=models.PROTECT, related_name="+")
+    after_check = models.ForeignKey(SourceCheck, on_delete=models.PROTECT, related_name="+")
+    raised_at = models.DateTimeField(_("raised at"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # Nobody when a later check found it again.
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = bounded_text(_("note"), NOTE_MAX_LENGTH, blank=True)
+
+    class Meta:
+        ordering = ["-raised_at", "-id"]
+        verbose_name = _("vanished quote or figure")
+        verbose_name_plural = _("vanished quotes and figures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["link", "what"], condition=Q(closed_at__isnull=True), name="one_open_vanished_flag"
+            )
+        ]
+
+    def __str__(self):
+        return self.describe()
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+    def describe(self) -> str:
+        """What vanished, in words."""
+        if self.what == Vanished.PAGE:
+            return _("The page went away.")
+        if self.what == Vanished.QUOTE:
+            return _("The quoted passage is no longer on the page.")
+        return ngettext(
+            "The figure %(numbers)s is no longer on the page.",
+            "The figures %(numbers)s are no longer on the page.",
+            len(self.missing),
+        ) % {"numbers": ", ".join(str(number) for number in self.missing)}
 
 
 class CasualtyFigure(models.Model):

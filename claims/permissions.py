@@ -36,7 +36,7 @@ class Action(StrEnum):
     ASSIGN_CLAIM = "assign_claim"  # assign an open claim to anyone
     PUBLISH_VERDICTS = "publish_verdicts"  # on claims others wrote, in general
     MERGE_NAMED_ROWS = "merge_named_rows"  # merge two parties or places, give one another name
-    EXPLAIN_CONTRADICTION = "explain_contradiction"  # an open contradiction flag, with a note
+    EXPLAIN_FLAG = "explain_flag"  # close an open flag (a contradiction, a vanished quote) with a note
     VIEW_JOB = "view_job"  # a background job's progress and report
 
 
@@ -59,7 +59,7 @@ _MESSAGES = {
     Action.PUBLISH_VERDICTS: _("Only editors may publish verdicts."),
     Action.ASSIGN_CLAIM: _("Only editors may assign a claim to someone else, and only while it is open."),
     Action.MERGE_NAMED_ROWS: _("Only editors may merge parties or places, or give them other names."),
-    Action.EXPLAIN_CONTRADICTION: _("Only reviewers, editors and admins may explain an open contradiction."),
+    Action.EXPLAIN_FLAG: _("Only reviewers, editors and admins may explain an open flag."),
     Action.VIEW_JOB: _("Only whoever started this job, or an admin, may follow it."),
 }
 
@@ -90,8 +90,8 @@ def can(user, action: Action, obj=None) -> bool:
 
     ``obj`` is a ``Claim`` for claim actions, an ``Evidence`` for
     ``WITHDRAW_EVIDENCE``, a ``ClaimSource`` for ``WITHDRAW_SOURCE`` and an
-    ``intelligence`` contradiction flag (anything with ``is_open``) for
-    ``EXPLAIN_CONTRADICTION``.
+    flag (a ``VanishedFlag`` or an ``intelligence`` contradiction flag:
+    anything with ``is_open``) for ``EXPLAIN_FLAG``.
     """
     roles = roles_of(user)
     member = is_member(user)
@@ -131,9 +131,9 @@ def can(user, action: Action, obj=None) -> bool:
         return publishes_verdicts(user)
     if action == Action.CHANGE_STATUS:
         return bool(allowed_transitions(obj, user))
-    if action == Action.EXPLAIN_CONTRADICTION:
+    if action == Action.EXPLAIN_FLAG:
         # Any reviewer: a flag is a question to the desk, and explaining it
-        # changes nothing that either claim says.
+        # changes nothing that a claim says.
         return member and (obj is None or obj.is_open)
     raise ValueError(f"Unknown action {action!r}")
 

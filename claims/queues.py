@@ -6,13 +6,13 @@ however many claims there are. Who may act on a claim is not decided here:
 the verdict queue asks ``claims.workflow`` which claims the user may judge.
 """
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Exists, OuterRef, Q, When
 
 from accounts.roles import is_member
 from sources.choices import SourceHealth
 
 from .choices import ClaimStatus, QuoteMatch
-from .models import Claim, ClaimLogEntry, ClaimSource
+from .models import Claim, ClaimLogEntry, ClaimSource, VanishedFlag
 from .workflow import awaiting_verdict_from
 
 QUEUE_LENGTH = 15
@@ -35,6 +35,17 @@ def published_claims_with_troubled_sources():
         _live_links()
         .filter(claim__status__in=ClaimStatus.verdicts(), source__health__in=[SourceHealth.CHANGED, SourceHealth.GONE])
         .order_by("-source__latest_check__finished_at", "-id")[:QUEUE_LENGTH]
+    )
+
+
+def vanished_quotes_and_figures():
+    """Open flags of quotes, figures or pages gone from a source that carried
+    them, those under a published verdict first, then the newest."""
+    published_first = Case(When(link__claim__status__in=ClaimStatus.verdicts(), then=0), default=1)
+    return (
+        VanishedFlag.objects.filter(closed_at=None)
+        .select_related("link__claim", "link__source")
+        .order_by(published_first, "-raised_at", "-id")[:QUEUE_LENGTH]
     )
 
 

@@ -16,7 +16,8 @@ from sources.signals import HistoryPins, checks_finished, history_pins
 
 from .choices import QuoteMatch
 from .matching import SearchablePage
-from .models import ClaimSource, Evidence, Verdict
+from .models import ClaimSource, Evidence, VanishedFlag, Verdict
+from .vanished import FOUND_FIELDS, track
 
 MATCH_FIELDS = ["quote_match", "figures_match", "matched_excerpt", "matched_check"]
 
@@ -24,13 +25,14 @@ MATCH_FIELDS = ["quote_match", "figures_match", "matched_excerpt", "matched_chec
 @receiver(checks_finished, dispatch_uid="claims.match_links")
 def match_links(sender, checks: list[SourceCheck], **kwargs) -> None:
     """Record, on every live link of the checks' sources, whether the page
-    carries the quoted passage and the claim's figures. A link last matched
+    carries the quoted passage and the claim's figures, and flag what
+    vanished from it (``vanished.py``). A link last matched
     against the very text its check saw again, with its claim unchanged
     since, keeps its match: the page is not searched a second time."""
     check_of_source = {check.source_id: check for check in checks}
     links = list(
         ClaimSource.objects.filter(source_id__in=check_of_source, withdrawn_at__isnull=True)
-        .select_related("claim", "matched_check")
+        .select_related("claim", "source", "matched_check")
         .prefetch_related("claim__casualty_figures")
     )
     to_match = [link for link in links if not _carried_over(link, check_of_source[link.source_id])]
@@ -41,7 +43,8 @@ def match_links(sender, checks: list[SourceCheck], **kwargs) -> None:
         if check.is_success and check.pk not in pages:
             pages[check.pk] = SearchablePage(check.text)
         _match(link, check, pages.get(check.pk))
-    update_fields(links, MATCH_FIELDS)
+    track(links, check_of_source, pages)
+    update_fields(links, MATCH_FIELDS + FOUND_FIELDS)
 
 
 def _carried_over(link: ClaimSource, check: SourceCheck) -> bool:
@@ -59,9 +62,7 @@ def _carried_over(link: ClaimSource, check: SourceCheck) -> bool:
 def _match(link: ClaimSource, check: SourceCheck, page: SearchablePage | None) -> None:
     quote, figures = QuoteMatch.NOT_APPLICABLE, QuoteMatch.NOT_APPLICABLE
     excerpt = ""
-    numbers = sorted(
-        {n for figure in link.claim.casualty_figures.all() for n in (figure.low, figure.high) if n is not None}
-    )
+    numbers = link.figure_numbers()
     if page is None:
         quote = QuoteMatch.SOURCE_UNAVAILABLE if link.quoted_passage else quote
         figures = QuoteMatch.SOURCE_UNAVAILABLE if numbers else figures
@@ -81,13 +82,21 @@ def _match(link: ClaimSource, check: SourceCheck, page: SearchablePage | None) -
 @receiver(history_pins, dispatch_uid="claims.history_pins")
 def claims_rest_on(sender, source_ids, **kwargs) -> HistoryPins:
     """The checks of ``source_ids`` the claims rest on: each link's quote
-    match, and the page as it was when a verdict on a claim citing it was
+    match and last copy with its quote and figures, the copies a vanished
+    quote or figure was flagged between, and the page as it was when a verdict on a claim citing it was
     published, or evidence citing it was added."""
     links = ClaimSource.objects.filter(source_id__in=source_ids)
     verdicts = Verdict.objects.filter(claim__source_links__source_id__in=source_ids)
     evidence = Evidence.objects.filter(source_id__in=source_ids)
+    flags = VanishedFlag.objects.filter(link__source_id__in=source_ids)
     return HistoryPins(
-        checks=set(links.exclude(matched_check=None).values_list("matched_check", flat=True)),
+        checks={
+            *links.exclude(matched_check=None).values_list("matched_check", flat=True),
+            *links.exclude(quote_found_check=None).values_list("quote_found_check", flat=True),
+            *links.exclude(figures_found_check=None).values_list("figures_found_check", flat=True),
+            *flags.values_list("before_check", flat=True),
+            *flags.values_list("after_check", flat=True),
+        },
         moments=[
             *verdicts.values_list("claim__source_links__source_id", "published_at"),
             *evidence.values_list("source_id", "created_at"),

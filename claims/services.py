@@ -45,6 +45,7 @@ from .models import (
     Place,
     PlaceAlias,
     TroopPresence,
+    VanishedFlag,
 )
 from .names import name_key, tidy_name
 from .permissions import Action, require
@@ -268,6 +269,28 @@ def withdraw_source_link(link: ClaimSource, user, *, reason: str) -> ClaimSource
     locked.save(update_fields=["withdrawn_at"])
     _log(locked.claim, user, LogAction.SOURCE_WITHDRAWN, rationale=reason, changes={"source": locked.source.url})
     _changed(locked.claim, user, statement_changed=False)
+    return locked
+
+
+@transaction.atomic
+def close_vanished_flag(flag: VanishedFlag, user, *, note: str) -> VanishedFlag:
+    """Close the open ``flag`` once ``user`` has looked, saying what they
+    found (``note``, required): the claim's verdict stands, or it is being
+    reviewed again.
+
+    Raises ``PermissionDenied`` when the flag is not open or the user may not,
+    ``ValidationError`` (on ``note``) when the note is empty or too long."""
+    locked = VanishedFlag.objects.select_for_update().get(pk=flag.pk)
+    require(user, Action.EXPLAIN_FLAG, locked)
+    note = note.strip()
+    if not note:
+        raise ValidationError({"note": _("Say what you found.")})
+    try:
+        MaxLengthValidator(NOTE_MAX_LENGTH)(note)
+    except ValidationError as error:
+        raise ValidationError({"note": error.messages}) from error
+    locked.closed_at, locked.closed_by, locked.note = timezone.now(), user, note
+    locked.save(update_fields=["closed_at", "closed_by", "note"])
     return locked
 
 

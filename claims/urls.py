@@ -29,6 +29,7 @@ urlpatterns = [
     path("claims/<int:pk>/evidence/<int:evidence_pk>/withdraw/", views.evidence_withdraw, name="evidence_withdraw"),
     path("claims/<int:pk>/assign/", views.claim_assign, name="claim_assign"),
     path("claims/<int:pk>/status/", views.claim_transition, name="claim_transition"),
+    path("vanished/<int:pk>/close/", views.vanished_close, name="vanished_close"),
     path("parties/names/", identity_views.actor_names, name="actor_names"),
     path("parties/<int:pk>/merge/", identity_views.actor_merge, name="actor_merge"),
     path("places/names/", identity_views.place_names, name="place_names"),

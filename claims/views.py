@@ -11,7 +11,7 @@ from django.db.models import Count, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import member_required
 from sources.services import request_check
@@ -29,12 +29,13 @@ from .forms import (
     SourceLinkFormSet,
     TransitionForm,
     TroopPresenceFormSet,
+    VanishedFlagForm,
     detail_formsets,
     edited_figures,
     edited_presences,
 )
 from .log_wording import describe
-from .models import CasualtyFigure, Claim, ClaimLogEntry, ClaimSource, Event, Evidence, TroopPresence
+from .models import CasualtyFigure, Claim, ClaimLogEntry, ClaimSource, Event, Evidence, TroopPresence, VanishedFlag
 from .permissions import Action, can, require
 from .similar import similar_claims
 from .workflow import allowed_transitions, change_status, next_steps
@@ -54,6 +55,7 @@ def dashboard(request):
     user = request.user
     context = {
         "published_troubled": queues.published_claims_with_troubled_sources(),
+        "vanished": queues.vanished_quotes_and_figures(),
         "my_claims": queues.my_claims(user),
         "awaiting_verdict": queues.awaiting_my_verdict(user),
         "may_publish": can(user, Action.PUBLISH_VERDICTS),
@@ -167,6 +169,9 @@ def _detail_context(
             (link, can(user, Action.WITHDRAW_SOURCE, link), withdraw_source_errors.get(link.pk)) for link in links
         ],
         "polling": any(link.source.check_pending for link in links),
+        "vanished_flags": VanishedFlag.objects.filter(link__claim=claim, closed_at=None).select_related(
+            "link__source", "before_check", "after_check"
+        ),
         "evidence": [
             (item, can(user, Action.WITHDRAW_EVIDENCE, item))
             for item in Evidence.objects.filter(claim=claim).select_related("source", "author")
@@ -352,6 +357,27 @@ def claim_assign(request, pk):
     else:
         messages.success(request, _("Claim assigned to %(name)s.") % {"name": assignee})
     return redirect(claim)
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def vanished_close(request, pk):
+    """A vanished quote or figure with its two archived copies, and the form
+    that closes it once looked at; back to the claim once done."""
+    flag = get_object_or_404(VanishedFlag.objects.select_related("link__claim", "link__source"), pk=pk)
+    form = VanishedFlagForm(request.POST or None)
+    if request.method == "POST":
+        require(request.user, Action.EXPLAIN_FLAG, flag)
+        if form.is_valid():
+            try:
+                services.close_vanished_flag(flag, request.user, note=form.cleaned_data["note"])
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The flag is closed."))
+                return redirect(flag.link.claim)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "claims/vanished_close.html", {"flag": flag, "form": form}, status=status)
 
 
 @member_required

@@ -5,17 +5,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from claims.choices import ClaimKind, Language
-from claims.forms import CasualtyFigureForm, TroopPresenceForm
-from claims.models import CLAIM_TEXT_MAX_LENGTH, NOTE_MAX_LENGTH
+from claims.forms import CasualtyFigureForm, TroopPresenceForm, note_field
+from claims.models import CLAIM_TEXT_MAX_LENGTH
 from sources.normalize import MAX_URL_LENGTH
 
 
 class ExplainFlagForm(forms.Form):
-    note = forms.CharField(
-        label=_("Why both claims may stand"),
-        max_length=NOTE_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("E.g. the lower figure counts only the town, or it was reported before the last strike."),
+    note = note_field(
+        _("Why both claims may stand"),
+        _("E.g. the lower figure counts only the town, or it was reported before the last strike."),
     )
 
 

@@ -109,7 +109,7 @@ def explain_flag(flag: ContradictionFlag, user, *, note: str) -> ContradictionFl
     Raises ``PermissionDenied`` when the flag is not open or the user may not,
     ``ValidationError`` (on ``note``) when the note is empty or too long."""
     locked = ContradictionFlag.objects.select_for_update().select_related("first_claim", "second_claim").get(pk=flag.pk)
-    require(user, Action.EXPLAIN_CONTRADICTION, locked)
+    require(user, Action.EXPLAIN_FLAG, locked)
     note = note.strip()
     if not note:
         raise ValidationError({"note": _("Say why both claims may stand.")})

@@ -22,7 +22,7 @@ def flag_explain(request, pk):
     flag = get_object_or_404(ContradictionFlag.objects.select_related("first_claim", "second_claim"), pk=pk)
     form = ExplainFlagForm(request.POST or None)
     if request.method == "POST":
-        require(request.user, Action.EXPLAIN_CONTRADICTION, flag)
+        require(request.user, Action.EXPLAIN_FLAG, flag)
         if form.is_valid():
             try:
                 explain_flag(flag, request.user, note=form.cleaned_data["note"])

@@ -43,7 +43,8 @@ def test_a_watched_claims_changed_source_notifies_its_watcher(
     check_now(claim.source_links.get().source)
     assert not Notification.objects.exists()
 
-    loopback_server.route("/article", body=page("至少32人死亡"))
+    # Changed, still carrying the quote and its figures (tests/test_vanished.py: when they go).
+    loopback_server.route("/article", body=page(QUOTE + "。另据报道，救援仍在继续。"))
     check_now(claim.source_links.get().source)
 
     notification = Notification.objects.get()

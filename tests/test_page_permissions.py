@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from claims.choices import ClaimStatus, Stance
 from claims.import_jobs import start_import
-from claims.models import Actor, Claim, Event, Evidence, Job, Place
+from claims.models import Actor, Claim, Event, Evidence, Job, Place, VanishedFlag
 from claims.services import add_evidence
 from claims.workflow import change_status
 from intelligence.models import ContradictionFlag
@@ -58,6 +58,7 @@ class World:
     duplicate_party: Actor
     duplicate_place: Place
     flag: ContradictionFlag
+    vanished: VanishedFlag
     job: Job
 
     @property
@@ -91,6 +92,9 @@ def world(claim_factory, other_reviewer, other_editor):
         duplicate_party=duplicate_party,
         duplicate_place=duplicate_place,
         flag=ContradictionFlag.objects.get(),
+        vanished=VanishedFlag.objects.create(
+            link=claim.source_links.get(), what="page", before_check=check, after_check=check
+        ),
         job=start_import(other_editor, "claims.csv", b"text,language\nQueued claim,en\n"),
     )
 
@@ -285,6 +289,14 @@ TABLE = [
         lambda w: reverse("intelligence:flag_explain", args=[w.flag.pk]),
         "post",
         lambda w, u: {"note": "Different districts."},
+        members(302),
+    ),
+    ("vanished_close", lambda w: reverse("claims:vanished_close", args=[w.vanished.pk]), "get", None, members(200)),
+    (
+        "vanished_close",
+        lambda w: reverse("claims:vanished_close", args=[w.vanished.pk]),
+        "post",
+        lambda w, u: {"note": "The archived copy carries it; the verdict stands."},
         members(302),
     ),
     # What operators read: admins (and a scraper holding METRICS_TOKEN, tests/test_metrics.py).

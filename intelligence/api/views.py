@@ -74,7 +74,7 @@ class ContradictionFlagViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     required_actions = {
         "list": Action.VIEW_INTERNAL,
         "retrieve": Action.VIEW_INTERNAL,
-        "explain": Action.EXPLAIN_CONTRADICTION,
+        "explain": Action.EXPLAIN_FLAG,
     }
 
     def get_queryset(self):

@@ -26,7 +26,7 @@ def event_reconciliation(claims):
 def _flags_context(flags, user, *, with_claims: bool) -> dict:
     return {
         "flags": flags,
-        "may_explain": can(user, Action.EXPLAIN_CONTRADICTION),
+        "may_explain": can(user, Action.EXPLAIN_FLAG),
         "with_claims": with_claims,
     }
 

@@ -10,3 +10,8 @@ class NotificationKind(models.TextChoices):
     VERDICT_CHANGED = "verdict_changed", _("The verdict changed")
     CONTRADICTION = "contradiction", _("Another claim contradicts it")
     VANISHED = "vanished", _("A quote or figure vanished from its source")
+
+
+class DigestFrequency(models.TextChoices):
+    NONE = "none", _("No email")
+    DAILY = "daily", _("A daily email of what is still unread")

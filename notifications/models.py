@@ -3,11 +3,14 @@
 A reviewer watches a claim or an event (``Watch``); a change to a watched
 claim, or to a claim of a watched event, leaves each watcher a
 ``Notification``, read on their notifications page and in their private Atom
-feed (``FeedToken``), and posted, signed, to each of their webhooks
-(``WebhookSubscription``), every attempt recorded (``WebhookDelivery``).
+feed (``FeedToken``), posted, signed, to each of their webhooks
+(``WebhookSubscription``), every attempt recorded (``WebhookDelivery``), and,
+for those who chose it, listed in an email digest of what is still unread
+(``EmailDigest``).
 """
 
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -16,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from claims.models import Claim, Event
 
-from .choices import NotificationKind
+from .choices import DigestFrequency, NotificationKind
 
 
 def new_secret() -> str:
@@ -130,3 +133,45 @@ class FeedToken(models.Model):
 
     def __str__(self):
         return f"{self.user} ({self.created_at:%Y-%m-%d})"
+
+
+# How often each kind of digest is sent.
+DIGEST_PERIODS = {DigestFrequency.DAILY: timedelta(days=1)}
+
+
+class EmailDigestQuerySet(models.QuerySet):
+    def due(self, now):
+        """The digests whose period has passed since the notifications they last
+        covered, of active users with an email address."""
+        due = Q()
+        for frequency, period in DIGEST_PERIODS.items():
+            due |= Q(frequency=frequency, covered_until__lte=now - period)
+        return self.filter(due, user__is_active=True).exclude(user__email="")
+
+
+class EmailDigest(models.Model):
+    """A user's choice of an email digest (none unless they ask), and how far
+    the digests have gone: every notification created up to ``covered_until``
+    has been considered, so the next digest lists only those after it."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_digest")
+    frequency = models.CharField(
+        _("email digest"), max_length=8, choices=DigestFrequency.choices, default=DigestFrequency.NONE
+    )
+    covered_until = models.DateTimeField(_("covered until"), null=True, blank=True)
+    last_sent_at = models.DateTimeField(_("last sent at"), null=True, blank=True)
+
+    objects = EmailDigestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("email digest")
+        verbose_name_plural = _("email digests")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(frequency=DigestFrequency.NONE) | Q(covered_until__isnull=False),
+                name="email_digest_covers_from_a_moment",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user}: {self.get_frequency_display()}"

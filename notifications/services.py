@@ -1,10 +1,11 @@
-"""The notifications app's writes: watching, notifying, reading, webhooks and feed tokens."""
+"""The notifications app's writes: watching, notifying, reading, webhooks, feed tokens and the email digest."""
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .models import FeedToken, Notification, Watch, WebhookSubscription
+from .choices import DigestFrequency
+from .models import EmailDigest, FeedToken, Notification, Watch, WebhookSubscription
 from .tasks import queue_webhooks
 
 
@@ -66,3 +67,18 @@ def new_feed_token(user) -> FeedToken:
 
 def revoke_feed_tokens(user) -> int:
     return FeedToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def choose_digest(user, frequency: DigestFrequency) -> EmailDigest:
+    """``user``'s choice of email digest. One switched on covers what comes
+    from now on, not what was unread before; choosing again what was chosen
+    changes nothing."""
+    with transaction.atomic():
+        digest, _created = EmailDigest.objects.select_for_update().get_or_create(user=user)
+        if digest.frequency == frequency:
+            return digest
+        if digest.frequency == DigestFrequency.NONE:
+            digest.covered_until = timezone.now()
+        digest.frequency = frequency
+        digest.save(update_fields=["frequency", "covered_until"])
+        return digest

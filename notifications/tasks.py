@@ -1,11 +1,14 @@
 """Celery tasks of the notifications app: thin, by id, safe to run twice."""
 
 from celery import shared_task
+from django.conf import settings
 
+from .digests import send_due_digests
 from .models import Notification, WebhookDelivery, WebhookSubscription
 from .webhooks import deliver
 
 DELIVER_TASK = "notifications.deliver_webhook"
+DIGEST_TASK = "notifications.send_email_digests"
 # Attempts after the first, waiting 2, 4, 8, 16, 32 ... minutes (RETRY_BASE_SECONDS doubled).
 MAX_RETRIES = 6
 RETRY_BASE_SECONDS = 120
@@ -39,3 +42,14 @@ def deliver_webhook(self, subscription_id: int, notification_id: int) -> None:
     delivery = deliver(subscription, notification, attempt=self.request.retries + 1)
     if not delivery.succeeded:
         raise self.retry(exc=DeliveryFailed(delivery.error), countdown=RETRY_BASE_SECONDS * 2**self.request.retries)
+
+
+@shared_task(name=DIGEST_TASK)
+def send_email_digests(after_id: int = 0) -> int:
+    """Beat's: send the email digests that are due, for about
+    ``NOTIFICATION_DIGEST_TASK_SECONDS``, then queue the rest as another task;
+    returns how many emails went out. Safe to run twice (``digests.py``)."""
+    sent, cursor = send_due_digests(after_id, seconds=settings.NOTIFICATION_DIGEST_TASK_SECONDS)
+    if cursor is not None:
+        send_email_digests.delay(cursor)
+    return sent

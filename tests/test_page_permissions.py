@@ -234,6 +234,14 @@ TABLE = [
         lambda w, u: {"url": "https://hooks.example.org/tracker"},
         members(302),
     ),
+    ("digest_choose", lambda w: reverse("notifications:digest_choose"), "get", None, members(405)),
+    (
+        "digest_choose",
+        lambda w: reverse("notifications:digest_choose"),
+        "post",
+        lambda w, u: {"frequency": "daily"},
+        members(302),
+    ),
     ("feed_token_new", lambda w: reverse("notifications:feed_token_new"), "post", _nothing, members(302)),
     ("feed_token_revoke", lambda w: reverse("notifications:feed_token_revoke"), "post", _nothing, members(302)),
     # A private feed is opened by its key, not a session: an unknown key opens nothing for anyone.

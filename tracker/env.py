@@ -7,6 +7,7 @@ variable, instead of silently falling back to a default (see healthchecks'
 
 import ipaddress
 import os
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -75,3 +76,30 @@ def env_networks(name: str, default: list[str]) -> tuple:
                 f"{name} lists {item!r}, which is not a network: write one like 10.0.0.0/8 or ::1/128."
             ) from None
     return tuple(networks)
+
+
+def env_origin(name: str, default: str) -> str:
+    """A site's address, ``https://host[:port]`` (``http`` too), with no path,
+    query or fragment; returned without a trailing slash, so that a path can be
+    appended to it. With neither a value nor a default, start-up stops."""
+    raw = os.environ.get(name) or default
+    if not raw:
+        raise ImproperlyConfigured(f"{name} must be set to the site's address, e.g. https://tracker.example.org.")
+    try:
+        parts = urlsplit(raw)
+        parts.port  # noqa: B018 (raises on a port that is not a number)
+    except ValueError:
+        parts = None
+    if (
+        parts is None
+        or parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.path not in ("", "/")
+        or parts.query
+        or parts.fragment
+        or parts.username
+    ):
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} is not a site's address: write one like https://tracker.example.org (no path)."
+        )
+    return f"{parts.scheme}://{parts.netloc}"

@@ -18,7 +18,7 @@ from limits import parse as _limits_parse
 
 from operations.logs import configure_structlog, logging_settings
 
-from .env import env_bool, env_float, env_int, env_list, env_networks, env_str
+from .env import env_bool, env_float, env_int, env_list, env_networks, env_origin, env_str
 from .storage import stored_files_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -36,6 +36,18 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must list the site's host names when DEBUG is false.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# The site's own address, for links that leave it without a request to read
+# the host from (the email digest's links to claims). In production it
+# defaults to https:// and the first of ALLOWED_HOSTS, when that is one name;
+# otherwise it must be set.
+_FIRST_HOST = ALLOWED_HOSTS[0] if ALLOWED_HOSTS else ""
+if DEBUG:
+    _DEFAULT_SITE_URL = "http://127.0.0.1:8000"
+elif _FIRST_HOST and not _FIRST_HOST.startswith(".") and "*" not in _FIRST_HOST:
+    _DEFAULT_SITE_URL = f"https://{_FIRST_HOST}"
+else:
+    _DEFAULT_SITE_URL = ""
+SITE_URL = env_origin("SITE_URL", _DEFAULT_SITE_URL)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -206,6 +218,27 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # a claim with its fifty figures, presences and sources and long quoted passages fits.
 API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 2 * 1024 * 1024)
 
+# Email (the notifications' digest, notifications/digests.py): printed on the
+# console unless another backend is named, e.g.
+# django.core.mail.backends.smtp.EmailBackend with the EMAIL_HOST settings.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Claim tracker <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL are both true: choose one (TLS is STARTTLS, port 587).")
+# A mail server that does not answer must not hold a worker past its time limit.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
+# Digests: each run of the beat task handles due digests for about this many
+# seconds (then queues the rest as another task), reading this many at a time.
+NOTIFICATION_DIGEST_TASK_SECONDS = env_int("NOTIFICATION_DIGEST_TASK_SECONDS", 30, minimum=1)
+NOTIFICATION_DIGEST_BATCH = env_int("NOTIFICATION_DIGEST_BATCH", 100, minimum=1)
+
 # Background work: Celery on Redis. ``bin/run`` swaps in kombu's filesystem
 # transport when no Redis answers, so background work is never dropped.
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -277,6 +310,8 @@ CELERY_BEAT_SCHEDULE = {
     "resend-lost-check-requests": {"task": "sources.sweep_check_requests", "schedule": 60.0},
     "queue-due-checks": {"task": "sources.queue_due_checks", "schedule": 300.0},
     "prune-check-history": {"task": "sources.prune_check_history", "schedule": 24 * 3600.0},
+    # Each user's digest is sent once it is due (a day after the last); looked for every quarter hour.
+    "send-email-digests": {"task": "notifications.send_email_digests", "schedule": 900.0},
 }
 # Re-checks: every source daily by default (with jitter), in batches.
 SOURCE_RECHECK_INTERVAL = env_int("SOURCE_RECHECK_INTERVAL_SECONDS", 24 * 3600)

@@ -2,7 +2,8 @@
 do) gets one email a day listing the notifications they received since the
 last one that are still unread, each with its claim's id and address; a
 re-run sends nothing twice; who chose none, has no address, is no longer a
-member or has nothing new gets nothing. The choice is made on the member's
+member or has nothing new gets nothing; a run does a bounded share and
+says where the next goes on. The choice is made on the member's
 own notifications page.
 
 Time passing is played by moving every recorded moment back a day
@@ -20,10 +21,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notifications.choices import DigestFrequency, NotificationKind
-from notifications.digests import MAX_LISTED
+from notifications.digests import MAX_LISTED, send_due_digests
 from notifications.models import EmailDigest, Notification
 from notifications.services import choose_digest, notify, watch
-from notifications.tasks import send_email_digests
+from notifications.tasks import DIGEST_TASK, send_email_digests
+from tracker.celery import app
 
 pytestmark = pytest.mark.django_db
 
@@ -183,6 +185,27 @@ def test_a_digest_the_mail_server_refused_is_sent_by_the_next_run(mailoutbox, se
     settings.EMAIL_BACKEND = locmem
     assert send_email_digests() == 1
     assert "Under review → Refuted" in mailoutbox[0].body
+
+
+def test_a_run_stops_after_its_time_and_says_where_to_go_on(mailoutbox, reader, watched, other_reviewer):
+    other_reviewer.email = "other@example.org"
+    other_reviewer.save(update_fields=["email"])
+    choose_digest(other_reviewer, DigestFrequency.DAILY)
+    watch(other_reviewer, claim=watched)
+    news(watched, "Under review → Refuted")
+    a_day_passes()
+
+    sent, cursor = send_due_digests(seconds=0)  # out of time after the first
+    assert (sent, len(mailoutbox)) == (1, 1)
+    assert cursor == EmailDigest.objects.get(user=reader).pk
+
+    assert send_due_digests(cursor) == (1, None)
+    assert sorted(email.to[0] for email in mailoutbox) == ["other@example.org", "reviewer@example.org"]
+
+
+def test_beat_sends_the_digests_on_the_notifications_queue():
+    assert DIGEST_TASK in {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert app.amqp.router.route({}, DIGEST_TASK)["queue"].name == settings.NOTIFICATIONS_QUEUE
 
 
 # The choice, on the member's notifications page.

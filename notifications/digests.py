@@ -8,7 +8,10 @@ notifications, sends the email and moves ``covered_until`` on: a run redone
 (a redelivered message, two beats at once) finds it no longer due and sends
 nothing. Delivery is at least once: a send that fails records nothing, so the
 next run tries again; only a worker lost between the mail server taking the
-email and the commit would send it twice.
+email and the commit would send it twice. The transaction stays open while
+the mail server answers (``EMAIL_TIMEOUT`` at most): on PostgreSQL it holds
+only the digest's row; on SQLite, the zero-setup default with the console
+backend, it holds the database's write lock for that while.
 """
 
 import logging

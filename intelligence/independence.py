@@ -41,13 +41,14 @@ leaves a wide margin on both sides.
 """
 
 import hashlib
+import itertools
 import re
 import unicodedata
 import zlib
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import numpy as np
 from datasketch import MinHash
 
 NUM_PERM = 128
@@ -74,6 +75,7 @@ _ALIASES = "|".join(re.escape(alias) for aliases in AGENCIES.values() for alias 
 _CREDIT = re.compile(rf"[(（]\s*({_ALIASES})\s*[)）]|({_ALIASES})[^。，,.\n]{{0,20}}电", re.IGNORECASE)
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _WORD = re.compile(r"\w+")
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 def credited_agency(text: str) -> str:
@@ -97,25 +99,33 @@ def shingles(text: str) -> set[str]:
     words = _WORD.findall(folded)
     if _is_chinese(folded):
         chars = "".join(words)
-        runs = [chars[i : i + SHINGLE_SIZE] for i in range(len(chars) - SHINGLE_SIZE + 1)]
-        return set(runs) or ({chars} if chars else set())
-    runs = [" ".join(words[i : i + SHINGLE_SIZE]) for i in range(len(words) - SHINGLE_SIZE + 1)]
-    return set(runs) or ({" ".join(words)} if words else set())
+        return set(map("".join, _runs(chars))) or ({chars} if chars else set())
+    return set(map(" ".join, _runs(words))) or ({" ".join(words)} if words else set())
+
+
+def _runs(items):
+    """The runs of ``SHINGLE_SIZE`` consecutive items, as tuples, built in C
+    (building them in Python was a third of the time to group 100,000 texts)."""
+    return zip(*(items[offset:] for offset in range(SHINGLE_SIZE)), strict=False)  # the tails run out early
 
 
 def _is_chinese(text: str) -> bool:
-    letters = sum(1 for char in text if char.isalpha())
+    if text.isascii():  # most texts, told at once
+        return False
+    letters = len(_LETTER.findall(text))
     return letters > 0 and len(_CJK.findall(text)) * 3 >= letters
 
 
 def jaccard(a: set, b: set) -> float:
     if not a or not b:
         return 0.0
-    return len(a & b) / len(a | b)
+    shared = len(a & b)
+    return shared / (len(a) + len(b) - shared)
 
 
-def _crc32(data: bytes) -> int:
-    return zlib.crc32(data)
+# Each band's place in a signature's bytes (four per value) and the salt of its key.
+_BAND_BYTES = ROWS * 4
+_BAND_SLICES = [(band * _BAND_BYTES, bytes([band])) for band in range(BANDS)]
 
 
 def band_keys(shingle_sets: list[set[str]]) -> list[list[int]]:
@@ -126,24 +136,22 @@ def band_keys(shingle_sets: list[set[str]]) -> list[list[int]]:
         [[shingle.encode("utf-8", "surrogatepass") for shingle in shingle_set] for shingle_set in shingle_sets],
         num_perm=NUM_PERM,
         seed=_SEED,
-        hashfunc=_crc32,
+        hashfunc=zlib.crc32,
     )
     keys = []
     for shingle_set, signature in zip(shingle_sets, signatures, strict=True):
         if not shingle_set:
             keys.append([])
             continue
-        values = signature.hashvalues.astype("<u4")
+        values = signature.hashvalues.astype("<u4").tobytes()
         keys.append(
             [
                 int.from_bytes(
-                    hashlib.blake2b(
-                        values[band * ROWS : (band + 1) * ROWS].tobytes(), digest_size=8, salt=bytes([band])
-                    ).digest(),
+                    hashlib.blake2b(values[start : start + _BAND_BYTES], digest_size=8, salt=salt).digest(),
                     "little",
                     signed=True,
                 )
-                for band in range(BANDS)
+                for start, salt in _BAND_SLICES
             ]
         )
     return keys
@@ -163,17 +171,21 @@ class Report:
 
 def copy_pairs(reports: Iterable[Report]) -> set[tuple[int, int]]:
     """The pairs of ``reports`` whose texts are near-duplicates: sharing a
-    band key, then confirmed by the exact Jaccard similarity."""
+    band key, then confirmed by the exact Jaccard similarity.
+
+    The texts sharing a key are found by sorting every key once with its
+    text (numpy), rather than a dictionary of millions of one-text buckets:
+    nearly every key belongs to one text alone."""
     reports = list(reports)
-    buckets = defaultdict(list)
-    for index, report in enumerate(reports):
-        for key in report.bands:
-            buckets[key].append(index)
+    keys = np.fromiter(itertools.chain.from_iterable(report.bands for report in reports), dtype=np.int64)
+    owners = np.repeat(np.arange(len(reports)), [len(report.bands) for report in reports])
+    order = np.argsort(keys, kind="stable")
+    keys, owners = keys[order], owners[order]
+    starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+    sizes = np.diff(np.append(starts, len(keys)))
     candidates = set()
-    for members in buckets.values():
-        for i, first in enumerate(members):
-            for second in members[i + 1 :]:
-                candidates.add((first, second))
+    for start, size in zip(starts[sizes > 1].tolist(), sizes[sizes > 1].tolist(), strict=True):
+        candidates.update(itertools.combinations(sorted(set(owners[start : start + size].tolist())), 2))
     pairs = set()
     for first, second in candidates:
         a, b = reports[first], reports[second]

@@ -49,8 +49,10 @@ def log_on_both_claims(flag: ContradictionFlag, user, action: str, note: str = "
         record_contradiction(claim, user, action, other_claim_id=other, reason=reason, note=note)
 
 
-def recompute_flags(claim_id: int, user) -> None:
-    """Bring the flags of claim ``claim_id`` up to date with what it now says."""
+def recompute_flags(claim_id: int, user) -> set[int]:
+    """Bring the flags of claim ``claim_id`` up to date with what it now says;
+    returns the ids of the claims a flag was opened or resolved on (their
+    grades count open flags, ``grading``)."""
     claim = _with_details(Claim.objects.filter(pk=claim_id)).get()
     found = {}
     if comparable(claim):
@@ -65,11 +67,13 @@ def recompute_flags(claim_id: int, user) -> None:
         .filter(Q(first_claim=claim) | Q(second_claim=claim))
         .select_related("first_claim", "second_claim")
     }
+    touched = set()
     for identity, flag in existing.items():
         if identity not in found and flag.status != FlagStatus.RESOLVED:
             flag.status = FlagStatus.RESOLVED
             flag.save(update_fields=["status", "updated_at"])
             log_on_both_claims(flag, user, LogAction.CONTRADICTION_RESOLVED)
+            touched.update(identity[:2])
     for identity, (first, second, conflict) in found.items():
         flag = existing.get(identity)
         if flag is None:
@@ -82,10 +86,13 @@ def recompute_flags(claim_id: int, user) -> None:
                 details=conflict.details,
             )
             log_on_both_claims(flag, user, LogAction.CONTRADICTION_FLAGGED)
+            touched.update(identity[:2])
         elif flag.status == FlagStatus.RESOLVED:
             flag.status, flag.details, flag.event_id = FlagStatus.OPEN, conflict.details, claim.event_id
             flag.save(update_fields=["status", "details", "event", "updated_at"])
             log_on_both_claims(flag, user, LogAction.CONTRADICTION_FLAGGED)
+            touched.update(identity[:2])
         elif flag.details != conflict.details:
             flag.details = conflict.details
             flag.save(update_fields=["details", "updated_at"])
+    return touched

@@ -22,27 +22,31 @@ The grades, the first that applies:
 
 1. discounted: no source is left (every one went away or was withdrawn);
 2. contested: refuting evidence stands against it (the parties whose own
-   outlets refute it are named);
+   outlets refute it are named), or an open contradiction flag (``flags``)
+   sets another claim against it (its claimant and number are named);
 3. confirmed by the party concerned: see above;
 4. corroborated: two or more independent reports from sources of
    reliability A to C;
 5. single source: anything else.
 
 Graded when a check of one of its sources finishes, when a write changes
-its claimant, sources or evidence (``claims.signals.claim_changed``), never
-when a page is read.
+its claimant, sources or evidence (``claims.signals.claim_changed``), when
+a contradiction flag on it opens, closes or is explained, never when a
+page is read.
 """
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from claims.choices import EvidenceGrade, Stance
 from claims.models import Actor, Claim, ClaimGrade, ClaimSource, Evidence
 from sources.choices import Reliability, SourceHealth
 
 from .grouping import agency_of
+from .models import ContradictionFlag, FlagStatus
 
 CREDIBLE = {Reliability.A, Reliability.B, Reliability.C}
 GRADE_FIELDS = [*ClaimGrade.FACTS, "computed_at"]
@@ -63,10 +67,13 @@ class Carrier:
     parties: dict[int, str] = field(default_factory=dict)
 
 
-def assess(claimant_party: int | None, carriers: list[Carrier], supporting, refuting, concerned: set[int]) -> dict:
+def assess(
+    claimant_party: int | None, carriers: list[Carrier], supporting, refuting, concerned: set[int], rivals=()
+) -> dict:
     """The grade of a claim and its reasons, from its claimant's top party,
     the pages carrying it, its supporting and refuting evidence (``Carrier``
-    lists) and the parties it concerns. Pure."""
+    lists), the parties it concerns and the claims an open contradiction
+    flag sets against it (``rivals``, named). Pure."""
     standing = [c for c in carriers if not c.gone]
     interested = [c for c in standing if claimant_party is not None and claimant_party in c.parties]
     reports = _independent_reports([c for c in standing if c not in interested])
@@ -74,10 +81,11 @@ def assess(claimant_party: int | None, carriers: list[Carrier], supporting, refu
         name for c in [*standing, *supporting] for party, name in c.parties.items() if party in concerned
     )
     contradicted_by = _names(name for c in refuting for party, name in c.parties.items() if party != claimant_party)
+    contradicted_by += _names(rivals)
     credible = sum(1 for report in reports if any(c.reliability in CREDIBLE for c in report))
     if not standing:
         grade = EvidenceGrade.DISCOUNTED
-    elif refuting:
+    elif refuting or rivals:
         grade = EvidenceGrade.CONTESTED
     elif admitted_by:
         grade = EvidenceGrade.CONFIRMED
@@ -160,6 +168,7 @@ def grade_claims(claim_ids) -> None:
     for outlet_id, actor_id in owners:
         parties_of_outlet.setdefault(outlet_id, {})[party_of[actor_id]] = names[actor_id]
 
+    rivals = _rivals_by_open_flags(claim.pk for claim in claims)
     grades, now = [], timezone.now()
     for claim in claims:
         claimant_party = party_of.get(claim.claimant_id)
@@ -170,7 +179,7 @@ def grade_claims(claim_ids) -> None:
         evidence = [e for e in claim.live_evidence if e.source_id]
         supporting = [_carrier(e.source, parties_of_outlet) for e in evidence if e.stance == Stance.SUPPORTS]
         refuting = [_carrier(e.source, parties_of_outlet) for e in claim.live_evidence if e.stance == Stance.REFUTES]
-        facts = assess(claimant_party, carriers, supporting, refuting, concerned)
+        facts = assess(claimant_party, carriers, supporting, refuting, concerned, rivals.get(claim.pk, ()))
         grades.append(ClaimGrade(claim=claim, computed_at=now, **facts))
     ClaimGrade.objects.bulk_create(grades, update_conflicts=True, unique_fields=["claim"], update_fields=GRADE_FIELDS)
 
@@ -188,6 +197,24 @@ def _carrier(source, parties_of_outlet) -> Carrier:
         agency=agency_of(source),
         parties=parties_of_outlet.get(source.outlet_id, {}),
     )
+
+
+def _rivals_by_open_flags(claim_ids) -> dict[int, list[str]]:
+    """For each claim, the claims an open contradiction flag sets against
+    it, named "Local officials (claim #12)"."""
+    claim_ids = list(claim_ids)
+    flags = ContradictionFlag.objects.filter(
+        Q(first_claim__in=claim_ids) | Q(second_claim__in=claim_ids), status=FlagStatus.OPEN
+    ).values_list("first_claim", "first_claim__claimant__name", "second_claim", "second_claim__claimant__name")
+    rivals: dict[int, list[str]] = {}
+    for first, first_party, second, second_party in flags:
+        rivals.setdefault(first, []).append(_rival_name(second, second_party))
+        rivals.setdefault(second, []).append(_rival_name(first, first_party))
+    return rivals
+
+
+def _rival_name(claim_id: int, party: str | None) -> str:
+    return _("%(party)s (claim #%(id)s)") % {"party": party or _("unnamed party"), "id": claim_id}
 
 
 def _event_sides(claims) -> dict[int, set[int]]:

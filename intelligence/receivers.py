@@ -3,7 +3,8 @@ checks asks for its pages to be regrouped and their claims regraded
 (``tasks.regroup_sources``, once the batch commits, so that grouping never
 holds up checks); a claim whose sources or evidence
 changed is regraded (``grading``); a claim whose statement changed has its
-contradiction flags brought up to date (``flags``); and the retention of the
+contradiction flags brought up to date (``flags``), and the claims a flag
+opened or closed on are regraded; and the retention of the
 check history keeps the pages as they were when a flag was raised or explained.
 
 Connected in ``IntelligenceConfig.ready``; both signals come inside the
@@ -38,8 +39,10 @@ def regrade_claim(sender, claim_ids, **kwargs) -> None:
 def recompute_contradiction_flags(sender, claim_ids, user, statement_changed, **kwargs) -> None:
     if not statement_changed:
         return
+    flagged = set()
     for claim_id in claim_ids:
-        recompute_flags(claim_id, user)
+        flagged |= recompute_flags(claim_id, user)
+    grade_claims(flagged)  # an open flag contests a claim
 
 
 @receiver(history_pins, dispatch_uid="intelligence.history_pins")

@@ -24,6 +24,7 @@ from sources.services import get_or_create_source, outlet_for_domain, request_ch
 
 from .extraction import Candidate
 from .flags import log_on_both_claims
+from .grading import grade_claims
 from .models import ContradictionFlag, FlagStatus
 
 
@@ -125,4 +126,5 @@ def explain_flag(flag: ContradictionFlag, user, *, note: str) -> ContradictionFl
     )
     locked.save(update_fields=["status", "note", "explained_by", "explained_at", "updated_at"])
     log_on_both_claims(locked, user, LogAction.CONTRADICTION_EXPLAINED, note=note)
+    grade_claims([locked.first_claim_id, locked.second_claim_id])  # an explained flag contests neither
     return locked

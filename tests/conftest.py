@@ -13,6 +13,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
+from django.utils import translation
 
 from accounts.roles import Role
 from claims.choices import ClaimKind, Language
@@ -103,6 +104,15 @@ def _loopback_is_many_hosts(settings):
 def _fresh_cache():
     """The API's throttle counters live in the cache: each test starts clean."""
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after():
+    """A page asked for in Chinese leaves Chinese active in this thread (the
+    locale middleware activates a language per request and leaves it): the
+    next test starts in the default language again."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

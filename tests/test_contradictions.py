@@ -334,13 +334,18 @@ def _statements_on(table, queries):
     return [query["sql"] for query in queries if table in query["sql"]]
 
 
-def test_linking_sources_and_evidence_leaves_the_flags_unread(claim_with, reviewer):
+def test_linking_sources_and_evidence_leaves_the_flags_as_they_are(claim_with, reviewer):
     claim = claim_with(figure(Q.EXACT, 6))
     claim_with(figure(Q.EXACT, 8), party="Local officials")
     with CaptureQueriesContext(connection) as queries:
         link_source(claim, reviewer, SourceLinkData(url="https://news.example.org/six-killed"))
         add_evidence(claim, reviewer, stance=Stance.SUPPORTS, source_url="https://wire.example.org/six")
-    assert _statements_on(ContradictionFlag._meta.db_table, queries.captured_queries) == []
+    on_flags = _statements_on(ContradictionFlag._meta.db_table, queries.captured_queries)
+    # Each regrade reads the claim's open flags once; none is locked to be recomputed, none written,
+    # and no rival claim is read.
+    assert len(on_flags) == 2
+    assert all(sql.startswith("SELECT") and "FOR UPDATE" not in sql for sql in on_flags)
+    assert not [sql for sql in queries.captured_queries if "casualtyfigure" in sql["sql"] and "SELECT" in sql["sql"]]
 
 
 def test_a_claim_submitted_with_its_sources_is_graded_once(reviewer, event):

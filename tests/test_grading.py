@@ -2,13 +2,16 @@
 reasons (``intelligence/independence.py``, ``grouping.py``, ``grading.py``):
 pages served by the loopback server, checked as a worker checks them."""
 
+import datetime
+
 import pytest
 
 from claims.choices import EvidenceGrade, Stance
 from claims.models import Actor, ClaimGrade, Event
 from claims.services import SourceLinkData, add_evidence
 from intelligence.independence import Report, credited_agency, group_copies, shingles
-from intelligence.models import SourceFingerprint
+from intelligence.models import ContradictionFlag, SourceFingerprint
+from intelligence.services import explain_flag
 from intelligence.tasks import REGROUP_TASK, regroup_sources
 from sources.choices import Reliability
 from sources.models import Outlet, Source
@@ -446,3 +449,25 @@ def test_a_finished_check_queues_the_regrouping_on_the_background_queue_not_in_i
     regroup_sources([source.pk])
     assert SourceFingerprint.objects.filter(pk=source.pk).count() == 1
     assert ClaimGrade.objects.filter(claim=claim).count() == 1
+
+
+def test_a_contradiction_flag_contests_both_claims_until_it_is_explained(claim_factory, reviewer):
+    def counting(killed, party, url):
+        return claim_factory(
+            text=f"{killed} killed",
+            claimant_name=party,
+            event_name="Shelling of the market",
+            stated_on=datetime.date(2023, 9, 20),
+            figures=[{"category": "killed", "population": "all", "qualifier": "exact", "low": killed}],
+            sources=[url],
+        )
+
+    first = counting(6, "Ministry of Defence", "https://a.example.org/one")
+    second = counting(8, "Local officials", "https://b.example.org/two")
+
+    assert grade_of(first).grade == grade_of(second).grade == EvidenceGrade.CONTESTED
+    assert f"contradicted by Local officials (claim #{second.pk})" in grade_of(first).reasons
+    assert f"contradicted by Ministry of Defence (claim #{first.pk})" in grade_of(second).reasons
+
+    explain_flag(ContradictionFlag.objects.get(), reviewer, note="Different days of one count.")
+    assert grade_of(first).grade == grade_of(second).grade == EvidenceGrade.SINGLE_SOURCE

@@ -4,16 +4,21 @@ PostgreSQL's text-search parser treats a run of Chinese characters as one
 word, and ``pg_trgm`` ignores CJK characters under some locales. So claims
 carry their own token string: Latin-script words and numbers lower-cased,
 and every run of CJK characters cut into overlapping bigrams (the approach of
-Lucene's CJK bigram analyser). A query is tokenised the same way and matches
-when all of its tokens are present, so ``地雷`` and ``27人死亡`` find the
-sample's claims without a dictionary.
+Lucene's CJK bigram analyser). Words of ASCII letters are reduced to their
+English stem (Snowball's English stemmer: "mines" and "mine" are ``mine``,
+"killed" and "killing" ``kill``); numbers and other scripts stay as they
+are. A query is tokenised the same way and matches when all of its tokens
+are present, so ``地雷`` and ``27人死亡`` find the sample's claims without a
+dictionary, and "mine" finds "mines".
 """
 
 import functools
 import operator
 import re
+import threading
 import unicodedata
 
+import snowballstemmer
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db.models import Q, TextField, Value
 from django.db.models.functions import Concat
@@ -23,6 +28,9 @@ from tracker.database import has_full_text_search
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af"
 _TOKEN = re.compile(rf"[{_CJK}]+|[^\W_{_CJK}]+", re.UNICODE)
 _CJK_RUN = re.compile(rf"^[{_CJK}]+$")
+_ENGLISH_WORD = re.compile(r"^[a-z]+$")
+# A Snowball stemmer keeps the word it works on: one per thread.
+_stemmers = threading.local()
 # What PostgreSQL's full-text search matches: the stored tokens, as they are.
 _VECTOR = SearchVector("search_tokens", config="simple")
 # The stored tokens between spaces, so that a token is found whole as `` token ``.
@@ -42,8 +50,15 @@ def tokenize(text: str) -> list[str]:
             else:
                 tokens.extend(run[i : i + 2] for i in range(len(run) - 1))
         else:
-            tokens.append(run)
+            tokens.append(_stem(run) if _ENGLISH_WORD.match(run) else run)
     return tokens
+
+
+@functools.lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    if not hasattr(_stemmers, "english"):
+        _stemmers.english = snowballstemmer.stemmer("english")
+    return _stemmers.english.stemWord(word)
 
 
 def search_tokens(*texts: str) -> str:

@@ -61,8 +61,8 @@ def prepare():
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.auth.models import User
     from django.contrib.sessions.backends.db import SessionStore
-    from rest_framework.authtoken.models import Token
 
+    from accounts.tokens import replace
     from claims.generation import GENERATOR_USERNAME
     from claims.models import Claim, Event
 
@@ -72,7 +72,7 @@ def prepare():
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
-    token = Token.objects.get_or_create(user=user)[0].key
+    token = replace(user, "load test")
     claims = list(Claim.objects.order_by("?").values_list("pk", flat=True)[:2000])
     events = list(Event.objects.order_by("?").values_list("slug", flat=True)[:200])
     if not claims:

@@ -4,6 +4,7 @@ a snapshot of the rows a refused request must leave as they were."""
 import pytest
 from django.contrib.auth.models import User
 
+from accounts.models import ApiToken
 from claims.models import (
     Actor,
     CasualtyFigure,
@@ -71,6 +72,7 @@ def database_state() -> dict:
         "claimants": list(Claim.objects.order_by("pk").values_list("pk", "claimant", "place")),
         "passwords": list(User.objects.order_by("pk").values_list("pk", "password")),
         "flags": list(ContradictionFlag.objects.order_by("pk").values_list("pk", "status", "note")),
+        "api_tokens": list(ApiToken.objects.order_by("pk").values_list("pk", "revoked_at")),
     }
 
 

@@ -20,6 +20,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.roles import Role
+from accounts.tokens import issue
 from claims.choices import ClaimStatus, Stance
 from claims.models import (
     Actor,
@@ -394,6 +395,7 @@ def test_an_admin_made_by_create_user_can_use_the_admin(client, admin_role, publ
         reverse("admin:auth_user_changelist"),
         reverse("admin:auth_user_add"),
         reverse("admin:axes_accessattempt_changelist"),
+        reverse("admin:accounts_apitoken_changelist"),
     ):
         assert client.get(url).status_code == 200, url
     # Accounts are made inactive, never deleted: claims and their log refer to them.
@@ -434,3 +436,18 @@ def test_an_admin_manages_accounts_and_roles_but_grants_no_superuser_status(clie
     assert not reviewer.is_superuser
     assert not reviewer.user_permissions.exists()
     assert set(reviewer.groups.values_list("name", flat=True)) == {Role.EDITOR}
+
+
+def test_api_tokens_are_shown_to_admins_read_only_and_without_a_secret(admin_client, reviewer):
+    token, secret = issue(reviewer, "nightly export")
+    before = snapshot(token)
+
+    listing = admin_client.get(reverse("admin:accounts_apitoken_changelist"), {"q": "nightly"}).content.decode()
+    page = admin_client.get(change_url(token))
+    admin_client.post(change_url(token), {"name": "renamed", "revoked_at": ""})
+
+    assert "nightly export" in listing and token.prefix in listing
+    assert page.status_code == 200
+    assert secret not in page.content.decode() and token.digest not in page.content.decode()
+    assert admin_client.get(reverse("admin:accounts_apitoken_add")).status_code == 403
+    assert snapshot(token) == before

@@ -4,9 +4,9 @@ the workflow, link sources, and the error shape of each refusal."""
 import datetime
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.tokens import issue
 from claims.choices import BoundQualifier, CasualtyCategory, ClaimStatus, LogAction
 from claims.models import Claim, ClaimLogEntry
 from claims.workflow import change_status
@@ -308,9 +308,9 @@ def test_cursor_pages_through_every_claim_once(client_for, claim_factory, review
 
 
 def test_token_authentication(reviewer):
-    token = Token.objects.create(user=reviewer)
+    _token, secret = issue(reviewer, "tests")
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
 
     assert client.get("/api/me/").json()["username"] == "reviewer"
     assert client.post("/api/claims/", claim_payload(sources=[]), format="json").status_code == 201

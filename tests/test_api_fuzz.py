@@ -13,7 +13,6 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
-from rest_framework.authtoken.models import Token
 from rest_framework.throttling import SimpleRateThrottle
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -23,6 +22,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from accounts.roles import Role
+from accounts.tokens import issue
 from claims.choices import BoundQualifier, CasualtyCategory, ClaimStatus, Stance
 from claims.models import Actor, Event, Place
 from claims.services import add_evidence
@@ -101,7 +101,7 @@ def rows(make_user, claim_factory):
     ]
     sources = [link.source for claim in claims for link in claim.source_links.all()]
     return {
-        "token": Token.objects.create(user=editor).key,
+        "token": issue(editor, "fuzzing")[1],
         "claims": [claim.pk for claim in claims],
         "events": [event.pk for event in events],
         "sources": [source.pk for source in sources],

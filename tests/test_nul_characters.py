@@ -8,8 +8,8 @@ for its siblings, sent on purpose.
 
 import pytest
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
+from accounts.tokens import issue
 from claims.models import Event
 from tests.openapi_conformance import assert_documented
 
@@ -39,7 +39,7 @@ def test_api_refusal_names_the_cookie_in_the_error_shape():
 
 @pytest.mark.django_db
 def test_token_with_nul_is_refused_naming_the_header(editor):
-    Token.objects.create(user=editor)
+    issue(editor, "tests")
     response = Client(raise_request_exception=False).get("/api/me/", HTTP_AUTHORIZATION="Token abc\x00def")
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["Authorization"]

@@ -1,7 +1,7 @@
 """Who gets which answer from every reviewer page and auth view.
 
 The table covers every URL of ``claims/urls.py``, ``sources/urls.py``, ``notifications/urls.py``,
-``intelligence/urls.py`` and
+``intelligence/urls.py``, ``accounts/urls.py`` and
 the auth views, each method the view takes, and each kind of visitor. A refused request (sent to
 log in, forbidden, or the wrong method) must leave the database as it was.
 """
@@ -15,6 +15,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import ApiToken
+from accounts.tokens import issue
 from claims.choices import ClaimStatus, Stance
 from claims.import_jobs import start_import
 from claims.models import Actor, Claim, Event, Evidence, Job, Place, VanishedFlag
@@ -60,6 +62,7 @@ class World:
     flag: ContradictionFlag
     vanished: VanishedFlag
     job: Job
+    token: ApiToken
 
     @property
     def link(self):
@@ -96,6 +99,7 @@ def world(claim_factory, other_reviewer, other_editor):
             link=claim.source_links.get(), what="page", before_check=check, after_check=check
         ),
         job=start_import(other_editor, "claims.csv", b"text,language\nQueued claim,en\n"),
+        token=issue(other_reviewer, "their script")[0],
     )
 
 
@@ -310,6 +314,19 @@ TABLE = [
     # What operators read: admins (and a scraper holding METRICS_TOKEN, tests/test_metrics.py).
     ("operations_stats", lambda w: reverse("operations:stats"), "get", None, (LOGIN, 403, 403, 403, 200)),
     ("metrics", lambda w: reverse("operations:metrics"), "get", None, (403, 403, 403, 403, 200)),
+    # Each member's own API tokens; another's is not found (tests/test_api_tokens_self_service.py).
+    ("token_list", lambda w: reverse("accounts:token_list"), "get", None, members(200)),
+    ("token_list", lambda w: reverse("accounts:token_list"), "post", _nothing, members(405)),
+    ("token_create", lambda w: reverse("accounts:token_create"), "get", None, members(405)),
+    ("token_create", lambda w: reverse("accounts:token_create"), "post", lambda w, u: {"name": "ci"}, members(200)),
+    ("token_revoke", lambda w: reverse("accounts:token_revoke", args=[w.token.pk]), "get", None, members(405)),
+    (
+        "token_revoke another's",
+        lambda w: reverse("accounts:token_revoke", args=[w.token.pk]),
+        "post",
+        _nothing,
+        members(404),
+    ),
     ("login", lambda w: reverse("login"), "get", None, (200, 302, 302, 302, 302)),
     (
         "login",
@@ -348,12 +365,13 @@ def test_page_answers_each_role(client, world, visitor, url, method, data, role,
 
 
 def test_every_url_of_the_app_is_in_the_table():
+    from accounts.urls import urlpatterns as account_urls
     from claims.urls import urlpatterns as claim_urls
     from notifications.urls import urlpatterns as notification_urls
     from sources.urls import urlpatterns as source_urls
 
     tabled = {name.split()[0] for name, *_ in TABLE}
-    assert {pattern.name for pattern in claim_urls + source_urls + notification_urls} <= tabled
+    assert {pattern.name for pattern in claim_urls + source_urls + notification_urls + account_urls} <= tabled
     assert {"login", "logout", "password_change", "password_change_done"} <= tabled
 
 

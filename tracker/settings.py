@@ -469,7 +469,23 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Claim tracker API",
-    "DESCRIPTION": "Claims seen in conflict reporting, their sources, evidence and verdicts.",
+    "DESCRIPTION": (
+        "Claims seen in conflict reporting, their sources, evidence and verdicts.\n\n"
+        "## Authentication\n\n"
+        "Send an API token in the `Authorization` header, as `Token <token>` (or `Bearer <token>`):\n\n"
+        "```\n"
+        'curl -H "Authorization: Token $TOKEN" https://tracker.example.org/api/claims/\n'
+        "```\n\n"
+        "Make a token on the *API tokens* page of your account (`/accounts/tokens/`), or trade your username "
+        "and password for one:\n\n"
+        "```\n"
+        "curl -X POST https://tracker.example.org/api/auth/token/ \\\n"
+        "     -d username=$USER -d password=$PASSWORD -d name=my-script\n"
+        "```\n\n"
+        "The answer carries the token once; only its digest is kept. Tokens are revoked on the same page. "
+        "A request without the header is anonymous (published claims only); a header with another scheme, "
+        "a revoked or unknown token, or an inactive account answers 401."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -6,6 +6,8 @@ from django.http import HttpResponsePermanentRedirect
 from django.templatetags.static import static
 from django.urls import include, path
 
+from accounts.token_endpoint import ObtainTokenView
+
 
 def favicon(request):
     """The site's icon, which browsers ask for on every page, the admin's and the
@@ -21,8 +23,10 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("accounts/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("operations.urls")),
+    path("api/auth/token/", ObtainTokenView.as_view(), name="obtain_token"),
     path("api/", include("intelligence.api.urls")),
     path("api/", include("claims.api.urls")),
     path("sources/", include("sources.urls")),

@@ -209,3 +209,23 @@ def test_the_endpoint_respects_the_log_in_lockout(settings, make_user):
 
     assert response.status_code == 429
     assert not ApiToken.objects.exists()
+
+
+def test_the_endpoint_gives_an_inactive_account_no_token(make_user):
+    user = make_user(Role.EDITOR, username="desk")
+    user.is_active = False
+    user.save()
+
+    response = api().post(ENDPOINT, {"username": "desk", "password": user.raw_password, "name": "export"})
+
+    assert response.status_code == 401
+    assert not ApiToken.objects.exists()
+
+
+def test_the_api_documentation_says_how_to_authenticate():
+    schema = api().get("/api/schema/", {"format": "json"}).json()
+
+    assert schema["components"]["securitySchemes"]["apiToken"]["scheme"] == "bearer"
+    assert 'curl -H "Authorization: Token $TOKEN"' in schema["info"]["description"]
+    assert "security" not in schema["paths"]["/api/auth/token/"]["post"]  # asks for no token
+    assert {"apiToken": []} in schema["paths"]["/api/claims/"]["get"]["security"]

@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from sources.changes import rewritten_paragraph
 from sources.models import Source, SourceCheck
 
 from .choices import (
@@ -413,6 +414,11 @@ class ClaimSource(models.Model):
     )
     matched_excerpt = models.TextField(_("matched excerpt"), blank=True)
     matched_check = models.ForeignKey(SourceCheck, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # What a failed match found instead: the claim's figures the page does not
+    # carry, and the passage most like a quote not found, with how alike (0-100).
+    figures_missing = models.JSONField(_("figures not on the page"), default=list, blank=True)
+    closest_passage = models.TextField(_("closest passage"), blank=True)
+    closest_alike = models.PositiveSmallIntegerField(_("closest passage alike (%)"), null=True, blank=True)
     # The last check whose page carried the quote, and the figures: the copy
     # from before, should they vanish (``claims/vanished.py``).
     quote_found_check = models.ForeignKey(
@@ -433,6 +439,16 @@ class ClaimSource(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Source links are never deleted; withdraw them instead.")
+
+    def figures_on_page(self) -> list[int]:
+        """The claim's figures its page was last found to carry."""
+        return [number for number in self.figure_numbers() if number not in self.figures_missing]
+
+    def closest_differences(self):
+        """The quote against its closest passage on the page: the pieces of
+        ``sources.changes`` (the quote's words not on the page removed, the
+        page's instead added)."""
+        return rewritten_paragraph(self.quoted_passage, self.closest_passage).pieces
 
     def figure_numbers(self) -> list[int]:
         """The numbers of the claim's figures, which its page should carry

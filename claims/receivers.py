@@ -19,7 +19,15 @@ from .matching import SearchablePage
 from .models import ClaimSource, Evidence, VanishedFlag, Verdict
 from .vanished import FOUND_FIELDS, track
 
-MATCH_FIELDS = ["quote_match", "figures_match", "matched_excerpt", "matched_check"]
+MATCH_FIELDS = [
+    "quote_match",
+    "figures_match",
+    "matched_excerpt",
+    "matched_check",
+    "figures_missing",
+    "closest_passage",
+    "closest_alike",
+]
 
 
 @receiver(checks_finished, dispatch_uid="claims.match_links")
@@ -43,7 +51,7 @@ def match_links(sender, checks: list[SourceCheck], **kwargs) -> None:
         if check.is_success and check.pk not in pages:
             pages[check.pk] = SearchablePage(check.text)
         _match(link, check, pages.get(check.pk))
-    track(links, check_of_source, pages)
+    track(links, check_of_source)
     update_fields(links, MATCH_FIELDS + FOUND_FIELDS)
 
 
@@ -61,7 +69,7 @@ def _carried_over(link: ClaimSource, check: SourceCheck) -> bool:
 
 def _match(link: ClaimSource, check: SourceCheck, page: SearchablePage | None) -> None:
     quote, figures = QuoteMatch.NOT_APPLICABLE, QuoteMatch.NOT_APPLICABLE
-    excerpt = ""
+    excerpt, missing, closest, alike = "", [], "", 0
     numbers = link.figure_numbers()
     if page is None:
         quote = QuoteMatch.SOURCE_UNAVAILABLE if link.quoted_passage else quote
@@ -71,11 +79,15 @@ def _match(link: ClaimSource, check: SourceCheck, page: SearchablePage | None) -
             found = page.find_quote(link.quoted_passage)
             quote = QuoteMatch.FOUND if found.found else QuoteMatch.NOT_FOUND
             excerpt = found.excerpt
+            if not found.found:
+                closest, alike = page.closest_passage(link.quoted_passage)
         if numbers:
             found = page.find_figures(numbers)
             figures = QuoteMatch.FOUND if found.found else QuoteMatch.NOT_FOUND
             excerpt = excerpt or found.excerpt
+            missing = [] if found.found else page.missing_figures(numbers)
     link.quote_match, link.figures_match, link.matched_excerpt = quote, figures, excerpt
+    link.figures_missing, link.closest_passage, link.closest_alike = missing, closest, alike or None
     link.matched_check = check
 
 

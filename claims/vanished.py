@@ -18,17 +18,16 @@ from django.utils import timezone
 from sources.models import SourceCheck
 
 from .choices import QuoteMatch, ReviewFlag, Vanished
-from .matching import SearchablePage
 from .models import ClaimSource, VanishedFlag
 from .signals import claim_flagged
 
 FOUND_FIELDS = ["quote_found_check", "figures_found_check"]
 
 
-def track(links: list[ClaimSource], check_of_source: dict[int, SourceCheck], pages: dict) -> None:
+def track(links: list[ClaimSource], check_of_source: dict[int, SourceCheck]) -> None:
     """Raise and close the flags of ``links`` after their matching against
-    ``check_of_source`` (``pages``: the matched checks' pages by check id).
-    The links' remembered checks are set on them, for the caller to save."""
+    ``check_of_source``. The links' remembered checks are set on them, for
+    the caller to save."""
     open_flags = {}
     for flag in VanishedFlag.objects.filter(link__in=links, closed_at=None):
         open_flags.setdefault(flag.link_id, {})[flag.what] = flag
@@ -55,8 +54,7 @@ def track(links: list[ClaimSource], check_of_source: dict[int, SourceCheck], pag
         elif link.figures_match == QuoteMatch.NOT_FOUND and link.figures_found_check_id is not None:
             if Vanished.FIGURES not in flags:
                 flag = _flag(link, Vanished.FIGURES, link.figures_found_check_id, check)
-                page = pages.get(check.pk) or SearchablePage(check.text)
-                flag.missing = page.missing_figures(link.figure_numbers())
+                flag.missing = list(link.figures_missing)
                 raised.append(flag)
             link.figures_found_check = None
     for flag in VanishedFlag.objects.bulk_create(raised):

@@ -75,13 +75,15 @@ def text_changes(before: str, after: str) -> list[Block]:
         removed, added = old[old_start:old_end], new[new_start:new_end]
         # Paragraphs rewritten in place are paired in order; the rest were removed or added whole.
         for old_paragraph, new_paragraph in zip(removed, added, strict=False):
-            blocks.append(_rewritten(old_paragraph, new_paragraph))
+            blocks.append(rewritten_paragraph(old_paragraph, new_paragraph))
         blocks += [Block("removed", (Piece("removed", paragraph),)) for paragraph in removed[len(added) :]]
         blocks += [Block("added", (Piece("added", paragraph),)) for paragraph in added[len(removed) :]]
     return blocks
 
 
-def _rewritten(before: str, after: str) -> Block:
+def rewritten_paragraph(before: str, after: str) -> Block:
+    """``before`` rewritten as ``after``, word by word (character by character
+    in Chinese), or removed and added whole when they share too little."""
     old, new = _TOKEN.findall(before), _TOKEN.findall(after)
     matcher = SequenceMatcher(None, old, new, autojunk=False)
     if len(old) + len(new) > MAX_TOKENS_COMPARED or matcher.ratio() < MIN_SHARED:

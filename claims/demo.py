@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django.utils.dateparse import parse_date
@@ -57,6 +58,17 @@ def _ensure_aliases(actor: Actor, names) -> None:
         key = name_key(name)
         if key and key != actor.name_key and not ActorAlias.objects.filter(name_key=key).exists():
             ActorAlias.objects.create(actor=actor, name=tidy_name(name))
+
+
+def demo_reviewer_login(path: Path = DEMO_FIXTURE) -> tuple[str, str] | None:
+    """The demo reviewer's username and password, when demo data is allowed
+    here (``DEMO_DATA_ALLOWED``) and that account exists: for the log-in page."""
+    if not settings.DEMO_DATA_ALLOWED:
+        return None
+    spec = next(user for user in json.loads(path.read_text(encoding="utf-8"))["users"] if user["role"] == "reviewer")
+    if not User.objects.filter(username=spec["username"]).exists():
+        return None
+    return spec["username"], spec["password"]
 
 
 @transaction.atomic

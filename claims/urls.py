@@ -7,6 +7,7 @@ from . import claimreview, export, feeds, identity_views, import_views, views
 app_name = "claims"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("help/", views.help_page, name="help"),
     path("claims/", views.claim_list, name="claim_list"),
     path("claims/new/", views.claim_submit, name="claim_submit"),
     path("claims/export.csv", export.export_claims_csv, name="export_csv"),

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import member_required
+from sources.choices import Reliability
 from sources.services import request_check
 
 from . import queues, services
@@ -47,6 +48,12 @@ def _claim_for_page(pk):
     return get_object_or_404(
         Claim.objects.select_related("claimant", "event", "place", "submitter", "assignee", "grade"), pk=pk
     )
+
+
+@member_required
+def help_page(request):
+    """What the grades and scales the pages show mean."""
+    return render(request, "claims/help.html", {"reliability_grades": Reliability.choices})
 
 
 @member_required

@@ -12,7 +12,8 @@ class Reliability(models.TextChoices):
     C = "C", _("C: fairly reliable")
     D = "D", _("D: not usually reliable")
     E = "E", _("E: unreliable")
-    F = "F", _("F: reliability cannot be judged")
+    # Every source starts here until someone rates it.
+    F = "F", _("F: not yet rated")
 
 
 class CheckOutcome(models.TextChoices):

@@ -135,6 +135,7 @@ def _nothing(w, user):
 # (id, URL from the world, method, POST data from world and user, expected per role in ROLES order)
 TABLE = [
     ("dashboard", lambda w: reverse("claims:dashboard"), "get", None, members(200)),
+    ("help", lambda w: reverse("claims:help"), "get", None, members(200)),
     ("claim_list", lambda w: reverse("claims:claim_list"), "get", None, members(200)),
     ("claim_submit", lambda w: reverse("claims:claim_submit"), "get", None, members(200)),
     ("claim_submit", lambda w: reverse("claims:claim_submit"), "post", lambda w, u: submission(), members(302)),

@@ -39,7 +39,6 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from claims.choices import EvidenceGrade, Stance
 from claims.models import Actor, Claim, ClaimGrade, ClaimSource, Evidence
@@ -201,7 +200,7 @@ def _carrier(source, parties_of_outlet) -> Carrier:
 
 def _rivals_by_open_flags(claim_ids) -> dict[int, list[str]]:
     """For each claim, the claims an open contradiction flag sets against
-    it, named "Local officials (claim #12)"."""
+    it, named "Local officials (#12)"."""
     claim_ids = list(claim_ids)
     flags = ContradictionFlag.objects.filter(
         Q(first_claim__in=claim_ids) | Q(second_claim__in=claim_ids), status=FlagStatus.OPEN
@@ -214,7 +213,8 @@ def _rivals_by_open_flags(claim_ids) -> dict[int, list[str]]:
 
 
 def _rival_name(claim_id: int, party: str | None) -> str:
-    return _("%(party)s (claim #%(id)s)") % {"party": party or _("unnamed party"), "id": claim_id}
+    # Stored with the grade and shown in any language: a name and a number, no words.
+    return f"{party} (#{claim_id})" if party else f"#{claim_id}"
 
 
 def _event_sides(claims) -> dict[int, set[int]]:

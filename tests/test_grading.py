@@ -466,8 +466,8 @@ def test_a_contradiction_flag_contests_both_claims_until_it_is_explained(claim_f
     second = counting(8, "Local officials", "https://b.example.org/two")
 
     assert grade_of(first).grade == grade_of(second).grade == EvidenceGrade.CONTESTED
-    assert f"contradicted by Local officials (claim #{second.pk})" in grade_of(first).reasons
-    assert f"contradicted by Ministry of Defence (claim #{first.pk})" in grade_of(second).reasons
+    assert f"contradicted by Local officials (#{second.pk})" in grade_of(first).reasons
+    assert f"contradicted by Ministry of Defence (#{first.pk})" in grade_of(second).reasons
 
     explain_flag(ContradictionFlag.objects.get(), reviewer, note="Different days of one count.")
     assert grade_of(first).grade == grade_of(second).grade == EvidenceGrade.SINGLE_SOURCE

@@ -45,7 +45,7 @@ from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Length
 from django.utils import timezone
 
-from . import blobs, soft_404
+from . import blobs, soft_404, soft_limit
 from .archive import archive
 from .bulk import update_fields
 from .choices import CheckOutcome, SourceHealth
@@ -100,8 +100,8 @@ def run_checks(requests: list[tuple[int, datetime]]) -> list[SourceCheck]:
     superseded by a newer one, or under way elsewhere."""
     checks = _claim_requests(requests)
     if checks:
-        with _holding(checks):
-            _observe(checks, _last_good_checks(check.source for check in checks))
+        with _holding(checks), soft_limit.watch() as limit:
+            _observe(checks, _last_good_checks(check.source for check in checks), limit)
             _finish(checks)
     return checks
 
@@ -190,9 +190,10 @@ def _holding(checks: list[SourceCheck]):
         renewer.join(timeout=settings.SOURCE_CHECK_LEASE)
 
 
-def _observe(checks: list[SourceCheck], last_good: dict[int, SourceCheck]) -> None:
+def _observe(checks: list[SourceCheck], last_good: dict[int, SourceCheck], limit: soft_limit.SoftLimit) -> None:
     """Fetch every check's page at once (asking whether it changed since the
-    source's last good check, ``last_good``) and record what came back."""
+    source's last good check, ``last_good``) and record what came back, until
+    the task's soft ``limit`` is reached."""
     pool = ThreadPoolExecutor(max_workers=len(checks), thread_name_prefix="fetch")
     fetching = {}
     for check in checks:
@@ -205,7 +206,7 @@ def _observe(checks: list[SourceCheck], last_good: dict[int, SourceCheck]) -> No
             # Popped (as_completed lets go of it too), so that a page's bytes
             # are freed once it is recorded, not when the whole batch is.
             check = fetching.pop(future)
-            _record(check, _observation_of(future, check, last_good.get(check.source_id)))
+            _record(check, _observation_of(future, check, last_good.get(check.source_id), limit))
     except SoftTimeLimitExceeded:
         # Past the task's soft limit (a slow page, a long extraction): record
         # the unfinished checks as timed out rather than leave their rows open.
@@ -220,13 +221,16 @@ def _validators_of(check: SourceCheck) -> Validators:
     return Validators(check.final_url, check.etag, check.last_modified)
 
 
-def _observation_of(fetched, check, previous) -> Observation:
+def _observation_of(fetched, check, previous, limit: soft_limit.SoftLimit) -> Observation:
     """What the check observed of the page its fetch brought back. Should
     our own side fail (a full disk, a page that trips up a library), the
     check is recorded as failed, and takes no other check of its batch down
-    with it."""
+    with it. A page read while the soft limit was reached is not recorded:
+    a library may have swallowed the limit and handed back half a reading."""
     try:
-        return observe(fetched.result(), previous)
+        observation = observe(fetched.result(), previous)
+        limit.raise_if_reached()
+        return observation
     except SoftTimeLimitExceeded:
         raise
     except Exception as exc:

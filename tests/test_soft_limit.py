@@ -38,10 +38,9 @@ def test_a_soft_limit_swallowed_inside_a_library_is_raised_again(pool_handler):
 
 
 def test_the_pools_handler_still_raises_and_is_put_back(pool_handler):
-    with soft_limit.watch():
-        with pytest.raises(SoftTimeLimitExceeded):
-            os.kill(os.getpid(), soft_limit.SOFT_LIMIT_SIGNAL)
-            time.sleep(1)
+    with soft_limit.watch(), pytest.raises(SoftTimeLimitExceeded):
+        os.kill(os.getpid(), soft_limit.SOFT_LIMIT_SIGNAL)
+        time.sleep(1)
     assert signal.getsignal(soft_limit.SOFT_LIMIT_SIGNAL) is soft_timeout_sighandler
 
 

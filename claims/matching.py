@@ -14,6 +14,7 @@ count, as do "200", "两百" and "two hundred", or "27000", "2.7万" and
 """
 
 import functools
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -130,11 +131,28 @@ class SearchablePage:
             return "", 0
         start = self._origins[alignment.dest_start]
         end = self._origins[alignment.dest_end - 1] + 1
+        # Folding drops punctuation, so the passage would stop short of the
+        # quotation marks or the full stop the quote has at its ends.
+        for _ in range(_punctuation_run(quote)):
+            if start > 0 and _is_punctuation(self.text[start - 1]):
+                start -= 1
+        for _ in range(_punctuation_run(reversed(quote))):
+            if end < len(self.text) and _is_punctuation(self.text[end]):
+                end += 1
         return " ".join(self.text[start:end].split()), round(alignment.score)
 
     def missing_figures(self, numbers: list[int]) -> list[int]:
         """The numbers of ``numbers`` that do not appear on the page."""
         return [number for number in numbers if number_pattern(number).search(self._figures_text) is None]
+
+
+def _is_punctuation(char: str) -> bool:
+    return unicodedata.category(char).startswith("P")
+
+
+def _punctuation_run(chars) -> int:
+    """How many punctuation marks ``chars`` begins with."""
+    return sum(1 for _ in itertools.takewhile(_is_punctuation, chars))
 
 
 def chinese_forms(number: int) -> list[str]:

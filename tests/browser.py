@@ -110,3 +110,21 @@ def screenshot(page, name):
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+# A button whose text runs onto a second line is taller than two lines of its font.
+WRAPPED_BUTTONS = """
+() => [...document.querySelectorAll("button, .button")]
+    .filter((button) => button.offsetParent !== null)
+    .filter((button) => {
+        const style = getComputedStyle(button);
+        const padding = parseFloat(style.paddingTop) + parseFloat(style.paddingBottom);
+        return button.getBoundingClientRect().height - padding > 2 * parseFloat(style.fontSize);
+    })
+    .map((button) => button.innerText.trim())
+"""
+
+
+def wrapped_buttons(page) -> list[str]:
+    """The visible buttons of ``page`` whose text wraps."""
+    return page.evaluate(WRAPPED_BUTTONS)

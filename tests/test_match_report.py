@@ -33,6 +33,13 @@ def test_the_closest_passage_to_a_quote_not_found_is_on_the_page():
     assert 80 <= alike < 100
 
 
+def test_the_closest_passage_keeps_the_punctuation_the_quote_has_at_its_ends():
+    text = "Earlier news. “At least 32 civilians were killed,” local officials said. Later news."
+    quote = "“At least 27 civilians were killed,” local officials said."
+    passage, _ = SearchablePage(text).closest_passage(quote)
+    assert passage == "“At least 32 civilians were killed,” local officials said."
+
+
 def test_a_page_with_nothing_like_the_quote_has_no_closest_passage():
     assert SearchablePage("Weather: sunny, 24 degrees, light wind from the west.").closest_passage(QUOTE) == ("", 0)
 

@@ -91,6 +91,7 @@ def claim_list(request):
         "page": page,
         "query": query.urlencode(),
         "page_sizes": PAGE_SIZES,
+        "filters_in_use": sum(1 for name in filterset.form.fields if request.GET.get(name)),
         "may_import": can(request.user, Action.IMPORT_CLAIMS),
     }
     template = "claims/_claim_table.html" if request.htmx else "claims/claim_list.html"

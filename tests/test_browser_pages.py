@@ -81,6 +81,14 @@ def test_main_pages_render_and_are_kept_as_screenshots(new_page, demo, make_user
     screenshot(page, "event")
 
 
+def test_on_a_desktop_the_filters_are_shown_without_a_fold(new_page, demo, make_user):
+    page = new_page(viewport={"width": 1280, "height": 900})
+    log_in(page, make_user(Role.REVIEWER))
+    page.goto("/claims/?status=unverified")
+    assert page.get_by_role("search").is_visible()
+    assert not page.locator(".filter-panel > summary").is_visible()
+
+
 def test_a_phone_sized_screen_in_chinese(new_page, demo, make_user):
     reviewer = make_user(Role.REVIEWER)
     page = new_page(viewport={"width": 390, "height": 844}, is_mobile=True)
@@ -93,6 +101,12 @@ def test_a_phone_sized_screen_in_chinese(new_page, demo, make_user):
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390 + 1, f"the page scrolls sideways on a phone ({width}px wide)"
     screenshot(page, "claim-list-phone-zh")
+    # The filters start folded, so that the first claims are on the first screen.
+    filters = page.get_by_role("search")
+    assert not filters.is_visible()
+    assert page.locator("table.claims a").first.bounding_box()["y"] < 844
+    page.locator(".filter-panel > summary").click()
+    assert filters.is_visible()
     page.locator("table.claims a").first.click()
     page.get_by_role("link", name="此来源的全部检查记录").first.click()
     assert page.get_by_role("heading", name="检查记录").is_visible()

@@ -6,6 +6,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import member_accounts
+from sources.choices import Reliability
 from sources.normalize import MAX_URL_LENGTH
 
 from .choices import Presence, SourceRole, Stance
@@ -256,3 +257,13 @@ def note_field(label, help_text) -> forms.CharField:
 
 class VanishedFlagForm(forms.Form):
     note = note_field(_("What you found"), _("E.g. the archived copy still carries the figure and the verdict stands."))
+
+
+class OutletRatingForm(forms.Form):
+    """An outlet's rating on the Admiralty scale and why: the reason is
+    required, so that the log says what the rating rests on."""
+
+    reliability = forms.ChoiceField(label=_("Reliability"), choices=Reliability.choices)
+    reason = note_field(
+        _("Why this rating"), _("E.g. its casualty figures matched the final tolls in three earlier offensives.")
+    )

@@ -38,6 +38,7 @@ class Action(StrEnum):
     MERGE_NAMED_ROWS = "merge_named_rows"  # merge two parties or places, give one another name
     EXPLAIN_FLAG = "explain_flag"  # close an open flag (a contradiction, a vanished quote) with a note
     VIEW_JOB = "view_job"  # a background job's progress and report
+    RATE_OUTLET = "rate_outlet"  # judge an outlet's reliability, which its unrated sources take
 
 
 _MESSAGES = {
@@ -61,6 +62,7 @@ _MESSAGES = {
     Action.MERGE_NAMED_ROWS: _("Only editors may merge parties or places, or give them other names."),
     Action.EXPLAIN_FLAG: _("Only reviewers, editors and admins may explain an open flag."),
     Action.VIEW_JOB: _("Only whoever started this job, or an admin, may follow it."),
+    Action.RATE_OUTLET: _("Only editors and admins may rate an outlet."),
 }
 
 
@@ -97,10 +99,11 @@ def can(user, action: Action, obj=None) -> bool:
         return member or (obj is not None and obj.status in ClaimStatus.verdicts())
     if action in (Action.VIEW_INTERNAL, Action.SUBMIT_CLAIM, Action.REQUEST_CHECK, Action.MANAGE_EVENTS):
         return member
-    if action in (Action.IMPORT_CLAIMS, Action.CHANGE_EVENT_SLUG, Action.MERGE_NAMED_ROWS):
+    if action in (Action.IMPORT_CLAIMS, Action.CHANGE_EVENT_SLUG, Action.MERGE_NAMED_ROWS, Action.RATE_OUTLET):
         # An event's slug is its address: changing it breaks every link to
         # the event page, which an editor weighs, not any reviewer. A merge
-        # rewrites the claimant or place of every claim that names them.
+        # rewrites the claimant or place of every claim that names them. An
+        # outlet's rating regrades every claim citing its unrated sources.
         return Role.EDITOR in roles
     if action == Action.VIEW_JOB:
         # A job's report names what its owner imported; admins may read it to help.

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import claimreview, export, feeds, identity_views, import_views, views
+from . import claimreview, export, feeds, identity_views, import_views, outlet_views, views
 
 app_name = "claims"
 urlpatterns = [
@@ -35,6 +35,10 @@ urlpatterns = [
     path("parties/<int:pk>/merge/", identity_views.actor_merge, name="actor_merge"),
     path("places/names/", identity_views.place_names, name="place_names"),
     path("places/<int:pk>/merge/", identity_views.place_merge, name="place_merge"),
+    # Beside the sources' pages in the address, served here: rating an
+    # outlet is a right that claims.permissions decides (claims/outlet_views.py).
+    path("sources/outlets/", outlet_views.outlet_list, name="outlet_list"),
+    path("sources/outlets/<int:pk>/", outlet_views.outlet_detail, name="outlet_detail"),
     path("events/", views.event_list, name="event_list"),
     path("events/<str:slug>/", views.event_detail, name="event_detail"),
 ]

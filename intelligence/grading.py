@@ -26,10 +26,12 @@ The grades, the first that applies:
    sets another claim against it (its claimant and number are named);
 3. confirmed by the party concerned: see above;
 4. corroborated: two or more independent reports from sources of
-   reliability A to C;
+   reliability A to C (a source's own rating, else its outlet's:
+   ``Source.rated_reliability``);
 5. single source: anything else.
 
-Graded when a check of one of its sources finishes, when a write changes
+Graded when a check of one of its sources finishes, when the outlet of one
+of its sources is rated, when a write changes
 its claimant, sources or evidence (``claims.signals.claim_changed``), when
 a contradiction flag on it opens, closes or is explained, never when a
 page is read.
@@ -190,7 +192,7 @@ def _carrier(source, parties_of_outlet) -> Carrier:
     return Carrier(
         source_id=source.pk,
         label=source.outlet.name if source.outlet_id else source.title or source.url,
-        reliability=source.reliability,
+        reliability=source.rated_reliability,
         gone=source.health == SourceHealth.GONE,
         group=fingerprint.group if fingerprint else source.pk,
         agency=agency_of(source),

@@ -2,7 +2,8 @@
 checks asks for its pages to be regrouped and their claims regraded
 (``tasks.regroup_sources``, once the batch commits, so that grouping never
 holds up checks); a claim whose sources or evidence
-changed is regraded (``grading``); a claim whose statement changed has its
+changed is regraded (``grading``), and so are the claims citing an outlet
+whose rating changed; a claim whose statement changed has its
 contradiction flags brought up to date (``flags``), and the claims a flag
 opened or closed on are regraded; and the retention of the
 check history keeps the pages as they were when a flag was raised or explained.
@@ -16,8 +17,8 @@ from django.dispatch import receiver
 
 from claims.models import ClaimSource
 from claims.signals import claim_changed
-from sources.models import SourceCheck
-from sources.signals import HistoryPins, checks_finished, history_pins
+from sources.models import Outlet, SourceCheck
+from sources.signals import HistoryPins, checks_finished, history_pins, outlet_rated
 
 from .flags import recompute_flags
 from .grading import grade_claims
@@ -28,6 +29,15 @@ from .tasks import queue_regrouping
 @receiver(checks_finished, dispatch_uid="intelligence.regroup_and_regrade")
 def regroup_and_regrade(sender, checks: list[SourceCheck], **kwargs) -> None:
     queue_regrouping({check.source_id for check in checks})
+
+
+@receiver(outlet_rated, dispatch_uid="intelligence.regrade_outlet_claims")
+def regrade_outlet_claims(sender, outlet: Outlet, **kwargs) -> None:
+    """An outlet's rating is the rating of its sources not rated on their
+    own: the claims citing any of its sources are regraded, in the
+    background once the rating commits, as after a batch of checks (a big
+    outlet is cited by many claims, and the editor rating it need not wait)."""
+    queue_regrouping(outlet.sources.values_list("pk", flat=True))
 
 
 @receiver(claim_changed, dispatch_uid="intelligence.regrade_claim")

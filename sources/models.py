@@ -24,6 +24,20 @@ class Outlet(models.Model):
     domain = models.CharField(_("domain"), max_length=253, blank=True, db_index=True)
     kind = models.CharField(_("kind"), max_length=16, choices=OutletKind.choices, default=OutletKind.NEWS)
     country = models.CharField(_("country"), max_length=2, blank=True, help_text=_("ISO 3166-1 alpha-2 code"))
+    # The outlet's current rating, which its sources not rated on their own
+    # take (``Source.rated_reliability``). Written only by
+    # ``sources.services.rate_outlet``, which logs each change in ``OutletRating``.
+    reliability = models.CharField(_("reliability"), max_length=1, choices=Reliability.choices, default=Reliability.F)
+    reliability_reason = models.TextField(_("why this rating"), blank=True)
+    reliability_set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("rated by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reliability_set_at = models.DateTimeField(_("rated at"), null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -32,6 +46,48 @@ class Outlet(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class OutletRatingQuerySet(models.QuerySet):
+    """Refuses the bulk writes that would bypass ``OutletRating``'s own guards."""
+
+    def update(self, **kwargs):
+        raise PermissionError("The outlet rating log is append-only.")
+
+    def delete(self):
+        raise PermissionError("The outlet rating log is append-only.")
+
+
+class OutletRating(models.Model):
+    """One rating given to an outlet, appended and never edited: who judged
+    it, what, why and when, so that a rating changed later still shows the
+    ones before it."""
+
+    outlet = models.ForeignKey(Outlet, verbose_name=_("outlet"), on_delete=models.PROTECT, related_name="ratings")
+    reliability = models.CharField(_("reliability"), max_length=1, choices=Reliability.choices)
+    reason = models.TextField(_("why this rating"))
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("rated by"), on_delete=models.PROTECT, related_name="+"
+    )
+    set_at = models.DateTimeField(_("rated at"), db_index=True)
+
+    objects = OutletRatingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-set_at", "-id"]
+        verbose_name = _("outlet rating")
+        verbose_name_plural = _("outlet ratings")
+
+    def __str__(self):
+        return f"{self.outlet_id} {self.reliability} by {self.set_by_id} at {self.set_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("The outlet rating log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The outlet rating log is append-only.")
 
 
 class SourceQuerySet(models.QuerySet):
@@ -116,6 +172,23 @@ class Source(models.Model):
 
     def get_absolute_url(self):
         return reverse("sources:source_detail", args=[self.pk])
+
+    @property
+    def rated_reliability(self) -> str:
+        """The reliability this page is shown and graded with: its own rating
+        where someone rated it, else its outlet's (F for a page of no known
+        outlet). Reads ``outlet``, so lists select it (``with_outlets``)."""
+        if self.reliability != Reliability.F or self.outlet_id is None:
+            return self.reliability
+        return self.outlet.reliability
+
+    def get_rated_reliability_display(self) -> str:
+        return Reliability(self.rated_reliability).label
+
+    @property
+    def reliability_from_outlet(self) -> bool:
+        """Whether the rating shown is the outlet's, the page having none of its own."""
+        return self.reliability == Reliability.F and self.rated_reliability != Reliability.F
 
     @property
     def check_pending(self) -> bool:

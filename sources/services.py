@@ -1,4 +1,4 @@
-"""Creating sources and asking for their checks.
+"""Creating sources, asking for their checks, and rating outlets.
 
 ``request_checks`` (``request_check`` for one source) is the one way to ask
 for a check: it records the request on the source first, then publishes it
@@ -18,14 +18,18 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from tracker.publishing import send_tasks
 
-from .models import Outlet, Source, SourceCheck
+from .choices import Reliability
+from .models import Outlet, OutletRating, Source, SourceCheck
 from .normalize import MAX_URL_LENGTH, normalize_url
+from .signals import outlet_rated
 
 # The names of the task that checks a batch of sources (``tasks.check_sources``),
 # for checks nobody waits for and for those someone does.
@@ -53,6 +57,28 @@ def outlet_for_domain(url: str) -> Outlet | None:
     parts = host.split(".")
     candidates += [".".join(parts[i:]) for i in range(1, len(parts) - 1)]
     return Outlet.objects.filter(domain__in=candidates).first()
+
+
+def rate_outlet(outlet: Outlet, reliability: Reliability, reason: str, by) -> Outlet:
+    """Rate ``outlet`` on the Admiralty scale, ``by`` an account, for
+    ``reason`` (required): the one way an outlet's rating changes. The rating
+    is logged (``OutletRating``) and set on the outlet in one transaction,
+    which also announces it (``outlet_rated``: intelligence regrades the
+    claims citing the outlet's sources once it commits). Who may rate is the
+    caller's to ask (``claims.permissions``: ``RATE_OUTLET``)."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the outlet deserves this rating.")})
+    with transaction.atomic():
+        outlet = Outlet.objects.select_for_update().get(pk=outlet.pk)
+        rating = OutletRating.objects.create(
+            outlet=outlet, reliability=Reliability(reliability), reason=reason, set_by=by, set_at=timezone.now()
+        )
+        outlet.reliability, outlet.reliability_reason = rating.reliability, rating.reason
+        outlet.reliability_set_by, outlet.reliability_set_at = by, rating.set_at
+        outlet.save(update_fields=["reliability", "reliability_reason", "reliability_set_by", "reliability_set_at"])
+        outlet_rated.send(sender=Outlet, outlet=outlet)
+    return outlet
 
 
 def request_check(source: Source) -> bool:

@@ -1,6 +1,7 @@
 """What the sources app tells the rest of the tracker. It imports no other
 app of ours: an app that cares subscribes here (the claims app matches its
-links' quotes and figures, ``claims.receivers``), and asks what of the
+links' quotes and figures, ``claims.receivers``; intelligence regrades the
+claims citing an outlet that was rated), and asks what of the
 check history other rows rest on before pruning it (``history_pins``)."""
 
 from dataclasses import dataclass, field
@@ -16,6 +17,12 @@ from django.dispatch import Signal
 # writes commits, or not, with the batch, and a batch is one call, so that a
 # receiver can do its work for all of it in bulk.
 checks_finished = Signal()
+
+# Sent by ``sources.services.rate_outlet`` with ``outlet`` inside the
+# transaction that rates it: its sources not rated on their own now carry
+# another reliability, so the claims citing them are graded anew
+# (``intelligence.receivers``).
+outlet_rated = Signal()
 
 
 @dataclass

@@ -17,7 +17,7 @@ from claims.models import (
     TroopPresence,
 )
 from intelligence.models import ContradictionFlag
-from sources.models import Source
+from sources.models import Outlet, OutletRating, Source
 
 
 def _formset(prefix: str, rows: list[dict]) -> dict:
@@ -73,6 +73,8 @@ def database_state() -> dict:
         "passwords": list(User.objects.order_by("pk").values_list("pk", "password")),
         "flags": list(ContradictionFlag.objects.order_by("pk").values_list("pk", "status", "note")),
         "api_tokens": list(ApiToken.objects.order_by("pk").values_list("pk", "revoked_at")),
+        "outlets": list(Outlet.objects.order_by("pk").values_list("pk", "reliability")),
+        "outlet_ratings": OutletRating.objects.count(),
     }
 
 

@@ -23,7 +23,7 @@ from claims.models import Actor, Claim, Event, Evidence, Job, Place, VanishedFla
 from claims.services import add_evidence
 from claims.workflow import change_status
 from intelligence.models import ContradictionFlag
-from sources.models import SourceCheck
+from sources.models import Outlet, SourceCheck
 from tests.import_pages import import_through_page
 from tests.pages import database_state, edit, fast_password_hashing, submission  # noqa: F401  (autouse fixture)
 
@@ -63,6 +63,7 @@ class World:
     vanished: VanishedFlag
     job: Job
     token: ApiToken
+    outlet: Outlet
 
     @property
     def link(self):
@@ -100,6 +101,7 @@ def world(claim_factory, other_reviewer, other_editor):
         ),
         job=start_import(other_editor, "claims.csv", b"text,language\nQueued claim,en\n"),
         token=issue(other_reviewer, "their script")[0],
+        outlet=Outlet.objects.create(name="News Example", domain="news.example.org"),
     )
 
 
@@ -217,6 +219,16 @@ TABLE = [
     ("source_detail", lambda w: w.link.source.get_absolute_url(), "get", None, members(200)),
     # The world's check is still running: it archived nothing and has no changes to show, so members get
     # past the permission check to a 404.
+    ("outlet_list", lambda w: reverse("claims:outlet_list"), "get", None, members(200)),
+    ("outlet_detail", lambda w: reverse("claims:outlet_detail", args=[w.outlet.pk]), "get", None, members(200)),
+    # An outlet's rating regrades every claim citing its unrated sources: editors only.
+    (
+        "outlet_detail",
+        lambda w: reverse("claims:outlet_detail", args=[w.outlet.pk]),
+        "post",
+        lambda w, u: {"reliability": "B", "reason": "Reliable in the last war."},
+        editors(302),
+    ),
     ("check_archive", lambda w: reverse("sources:check_archive", args=[w.check.pk]), "get", None, members(404)),
     ("check_changes", lambda w: reverse("sources:check_changes", args=[w.check.pk]), "get", None, members(404)),
     ("event_detail", lambda w: w.event.get_absolute_url(), "get", None, members(200)),

@@ -1,21 +1,30 @@
 """Admins of outlets, sources and their check history. A source's address
 and check state are the checks' to write; its details (outlet, title,
-reliability...) are edited here."""
+reliability...) are edited here. An outlet's rating is only shown: it is
+given on the outlet's page (``sources.services.rate_outlet``), which logs it."""
 
 from django.contrib import admin
 
 from claims.permissions import Action
-from sources.models import Outlet, Source, SourceCheck
+from sources.models import Outlet, OutletRating, Source, SourceCheck
 
 from .access import ReadOnlyInline, TrackerAdmin
+
+
+class OutletRatingInline(ReadOnlyInline):
+    model = OutletRating
+    fields = ["set_at", "reliability", "set_by", "reason"]
 
 
 @admin.register(Outlet)
 class OutletAdmin(TrackerAdmin):
     edit_action = Action.MANAGE_REFERENCE_DATA
-    list_display = ["name", "domain", "kind", "country"]
-    list_filter = ["kind", "country"]
+    list_display = ["name", "domain", "kind", "country", "reliability"]
+    list_filter = ["kind", "country", "reliability"]
     search_fields = ["name", "domain"]
+    # Read-only here, so that no rating escapes the log.
+    readonly_fields = ["reliability", "reliability_reason", "reliability_set_by", "reliability_set_at"]
+    inlines = [OutletRatingInline]
 
 
 class SourceCheckInline(ReadOnlyInline):

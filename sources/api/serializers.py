@@ -12,7 +12,9 @@ from ..models import Outlet, Source, SourceCheck
 class OutletSerializer(FieldsOnceModelSerializer):
     class Meta:
         model = Outlet
-        fields = ["id", "name", "domain", "kind", "country"]
+        fields = ["id", "name", "domain", "kind", "country", "reliability"]
+        # Rated only on the outlet's page, which logs each rating.
+        read_only_fields = ["reliability"]
 
 
 class CheckSummarySerializer(FieldsOnceModelSerializer):

@@ -19,6 +19,17 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 # Tables that scroll sideways inside their frame, as a wide table does on a phone.
 TABLES_SCROLLING = "[...document.querySelectorAll('.table-wrap')].filter(w => w.scrollWidth > w.clientWidth + 1).length"
 
+# The chart's labels that run past the edge of their chart, and are cut there.
+CHART_LABELS_CUT = """
+[...document.querySelectorAll('figure.chart svg')].flatMap((svg) => {
+    const frame = svg.getBoundingClientRect();
+    return [...svg.querySelectorAll('text')].filter((label) => {
+        const box = label.getBoundingClientRect();
+        return box.left < frame.left - 1 || box.right > frame.right + 1;
+    }).map((label) => label.textContent);
+})
+"""
+
 SIZES = {
     "desktop": {"viewport": {"width": 1280, "height": 900}},
     "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True},
@@ -43,6 +54,7 @@ def test_the_event_and_outlet_pages_in_both_languages_and_sizes(new_page, role_g
             for name, url in (("event", event.get_absolute_url()), ("outlet", f"/sources/outlets/{outlet.pk}/")):
                 page.goto(url)
                 screenshot(page, f"{name}-{size}-{language}")
+                assert page.evaluate(CHART_LABELS_CUT) == [], f"{name}, {size}, {language}: chart labels cut"
                 width = page.evaluate("document.documentElement.scrollWidth")
                 assert width <= options["viewport"]["width"] + 1, f"{name}, {size}, {language}: {width}px wide"
                 if size == "desktop":

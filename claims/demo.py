@@ -8,6 +8,7 @@ are created through ``claims.services`` and moved through
 ``claims.workflow``, so the demo has the same log a real claim would.
 """
 
+import functools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,9 +66,16 @@ def demo_reviewer_login(path: Path = DEMO_FIXTURE) -> tuple[str, str] | None:
     here (``DEMO_DATA_ALLOWED``) and that account exists: for the log-in page."""
     if not settings.DEMO_DATA_ALLOWED:
         return None
-    spec = next(user for user in json.loads(path.read_text(encoding="utf-8"))["users"] if user["role"] == "reviewer")
-    if not User.objects.filter(username=spec["username"]).exists():
+    username, password = _demo_reviewer(path)
+    if not User.objects.filter(username=username).exists():
         return None
+    return username, password
+
+
+@functools.cache
+def _demo_reviewer(path: Path) -> tuple[str, str]:
+    """Read once per process: the log-in page asks on every view."""
+    spec = next(user for user in json.loads(path.read_text(encoding="utf-8"))["users"] if user["role"] == "reviewer")
     return spec["username"], spec["password"]
 
 

@@ -272,6 +272,20 @@ def withdraw_source_link(link: ClaimSource, user, *, reason: str) -> ClaimSource
     return locked
 
 
+def required_note(note: str, *, if_empty: str) -> str:
+    """``note`` without its surrounding blanks, for a decision that must say
+    why (closing a flag); ``ValidationError`` on ``note``, saying
+    ``if_empty`` when it is empty, or when it is too long."""
+    note = note.strip()
+    if not note:
+        raise ValidationError({"note": if_empty})
+    try:
+        MaxLengthValidator(NOTE_MAX_LENGTH)(note)
+    except ValidationError as error:
+        raise ValidationError({"note": error.messages}) from error
+    return note
+
+
 @transaction.atomic
 def close_vanished_flag(flag: VanishedFlag, user, *, note: str) -> VanishedFlag:
     """Close the open ``flag`` once ``user`` has looked, saying what they
@@ -282,13 +296,7 @@ def close_vanished_flag(flag: VanishedFlag, user, *, note: str) -> VanishedFlag:
     ``ValidationError`` (on ``note``) when the note is empty or too long."""
     locked = VanishedFlag.objects.select_for_update().get(pk=flag.pk)
     require(user, Action.EXPLAIN_FLAG, locked)
-    note = note.strip()
-    if not note:
-        raise ValidationError({"note": _("Say what you found.")})
-    try:
-        MaxLengthValidator(NOTE_MAX_LENGTH)(note)
-    except ValidationError as error:
-        raise ValidationError({"note": error.messages}) from error
+    note = required_note(note, if_empty=_("Say what you found."))
     locked.closed_at, locked.closed_by, locked.note = timezone.now(), user, note
     locked.save(update_fields=["closed_at", "closed_by", "note"])
     return locked

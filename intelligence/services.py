@@ -9,15 +9,13 @@ links the source (asking for its check once the transaction commits).
 """
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from claims.choices import LogAction
-from claims.models import NOTE_MAX_LENGTH
 from claims.permissions import Action, require
-from claims.services import SourceLinkData, submit_claim
+from claims.services import SourceLinkData, required_note, submit_claim
 from sources.models import Source
 from sources.normalize import normalize_url
 from sources.services import get_or_create_source, outlet_for_domain, request_check
@@ -111,13 +109,7 @@ def explain_flag(flag: ContradictionFlag, user, *, note: str) -> ContradictionFl
     ``ValidationError`` (on ``note``) when the note is empty or too long."""
     locked = ContradictionFlag.objects.select_for_update().select_related("first_claim", "second_claim").get(pk=flag.pk)
     require(user, Action.EXPLAIN_FLAG, locked)
-    note = note.strip()
-    if not note:
-        raise ValidationError({"note": _("Say why both claims may stand.")})
-    try:
-        MaxLengthValidator(NOTE_MAX_LENGTH)(note)
-    except ValidationError as error:
-        raise ValidationError({"note": error.messages}) from error
+    note = required_note(note, if_empty=_("Say why both claims may stand."))
     locked.status, locked.note, locked.explained_by, locked.explained_at = (
         FlagStatus.EXPLAINED,
         note,

@@ -115,6 +115,15 @@ def _default_language_after():
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Tests create accounts by the hundred, and log in with them; the
+    production hasher's deliberate slowness (a third of a second a password
+    on this machine) would be much of the suite's time. Which hasher
+    production uses is Django's default, which these tests do not change."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def make_user(db):
     """Create a user holding ``role`` (a ``Role`` or ``None`` for no role)."""

@@ -1,7 +1,6 @@
 """What the page tests post, built the way a browser fills the forms in, and
 a snapshot of the rows a refused request must leave as they were."""
 
-import pytest
 from django.contrib.auth.models import User
 
 from accounts.models import ApiToken
@@ -76,10 +75,3 @@ def database_state() -> dict:
         "outlets": list(Outlet.objects.order_by("pk").values_list("pk", "reliability")),
         "outlet_ratings": OutletRating.objects.count(),
     }
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Page tests create several accounts each; the production hasher's
-    deliberate slowness would dominate their run time."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

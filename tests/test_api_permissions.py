@@ -119,12 +119,6 @@ CELLS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # Each cell creates several users; the real hasher would make the matrix slow.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def world(make_user, claim_factory, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path

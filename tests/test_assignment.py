@@ -10,7 +10,6 @@ from claims.choices import ClaimStatus, LogAction
 from claims.models import ClaimLogEntry
 from claims.services import assign_claim
 from claims.workflow import change_status
-from tests.pages import fast_password_hashing  # noqa: F401  (autouse fixture)
 
 pytestmark = pytest.mark.django_db
 

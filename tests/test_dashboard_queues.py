@@ -10,7 +10,6 @@ from claims.services import assign_claim, edit_claim
 from claims.workflow import change_status
 from sources.choices import SourceHealth
 from sources.models import Source
-from tests.pages import fast_password_hashing  # noqa: F401  (autouse fixture)
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,7 @@ from claims.models import Actor, ActorAlias, Claim
 from claims.services import submit_claim
 from tests.html_page import Page
 from tests.import_pages import import_through_page, report_of
-from tests.pages import fast_password_hashing, submission  # noqa: F401  (autouse fixture)
+from tests.pages import submission
 
 pytestmark = pytest.mark.django_db
 

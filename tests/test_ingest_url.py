@@ -15,7 +15,6 @@ from claims.models import Claim, ClaimSource
 from sources.checking import run_checks
 from sources.choices import CheckOutcome
 from sources.models import Source, SourceCheck
-from tests.pages import fast_password_hashing  # noqa: F401  (autouse fixture)
 from tests.test_ingest_page import as_posted
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,6 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from tests.pages import fast_password_hashing  # noqa: F401  (autouse fixture)
-
 pytestmark = pytest.mark.django_db
 
 LOCKED_OUT = "Too many failed log-ins"

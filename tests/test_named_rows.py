@@ -12,7 +12,7 @@ from claims.importing import import_claims, parse_json
 from claims.lookups import get_or_create_actor, get_or_create_event, get_or_create_place, resolve_actor
 from claims.models import Actor, Claim, Event, Place
 from claims.names import name_key
-from tests.pages import fast_password_hashing, submission  # noqa: F401  (autouse fixture)
+from tests.pages import submission
 
 pytestmark = pytest.mark.django_db
 

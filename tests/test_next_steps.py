@@ -7,7 +7,6 @@ from django.urls import reverse
 from claims.choices import ClaimStatus
 from claims.workflow import change_status, next_steps
 from tests.html_page import Page
-from tests.pages import fast_password_hashing  # noqa: F401  (autouse fixture)
 
 pytestmark = pytest.mark.django_db
 

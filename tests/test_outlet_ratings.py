@@ -16,7 +16,6 @@ from intelligence.tasks import regroup_sources
 from sources.choices import Reliability, SourceHealth
 from sources.models import Outlet, OutletRating, Source
 from sources.services import rate_outlet
-from tests.pages import fast_password_hashing  # noqa: F401  (autouse fixture)
 
 pytestmark = pytest.mark.django_db
 

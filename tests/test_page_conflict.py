@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from claims.models import Claim
 from tests.html_page import Page
-from tests.pages import edit, fast_password_hashing  # noqa: F401  (autouse fixture)
+from tests.pages import edit
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from claims.models import Claim, ClaimSource, Event
 from claims.workflow import change_status
 from sources.models import Source
 from tests.html_page import Page
-from tests.pages import database_state, edit, fast_password_hashing, submission  # noqa: F401  (autouse fixture)
+from tests.pages import database_state, edit, submission
 
 pytestmark = pytest.mark.django_db
 

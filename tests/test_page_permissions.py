@@ -25,7 +25,7 @@ from claims.workflow import change_status
 from intelligence.models import ContradictionFlag
 from sources.models import Outlet, SourceCheck
 from tests.import_pages import import_through_page
-from tests.pages import database_state, edit, fast_password_hashing, submission  # noqa: F401  (autouse fixture)
+from tests.pages import database_state, edit, submission
 
 pytestmark = pytest.mark.django_db
 

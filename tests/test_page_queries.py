@@ -15,7 +15,6 @@ from claims.services import SourceLinkData, assign_claim
 from claims.workflow import change_status
 from sources.choices import SourceHealth
 from sources.models import Source
-from tests.pages import fast_password_hashing  # noqa: F401  (autouse fixture)
 
 pytestmark = pytest.mark.django_db
 

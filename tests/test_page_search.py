@@ -10,7 +10,6 @@ from django.urls import reverse
 from claims.demo import load_demo
 from claims.models import Claim
 from tests.html_page import Page
-from tests.pages import fast_password_hashing  # noqa: F401  (autouse fixture)
 
 pytestmark = pytest.mark.django_db
 

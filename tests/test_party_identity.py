@@ -25,7 +25,7 @@ from claims.models import (
 )
 from claims.services import add_actor_alias, add_place_alias, merge_actors, merge_places, submit_claim
 from claims.signals import claim_changed
-from tests.pages import edit, fast_password_hashing, submission  # noqa: F401  (autouse fixture)
+from tests.pages import edit, submission
 
 pytestmark = pytest.mark.django_db
 

@@ -22,7 +22,6 @@ from sources.choices import CheckOutcome
 from sources.models import SourceCheck, StoredText
 from sources.views import CHECKS_PER_PAGE
 from tests.html_page import Page
-from tests.pages import fast_password_hashing  # noqa: F401  (autouse fixture)
 from tests.test_source_checks import check_now
 
 pytestmark = pytest.mark.django_db

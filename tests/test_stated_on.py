@@ -11,7 +11,6 @@ from django.urls import reverse
 
 from claims.choices import ClaimStatus
 from claims.workflow import change_status
-from tests.pages import fast_password_hashing  # noqa: F401  (autouse fixture)
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 
 from claims.importing import import_claims, parse_json
 from claims.models import CLAIM_TEXT_MAX_LENGTH, QUOTE_MAX_LENGTH, Claim
-from tests.pages import database_state, fast_password_hashing, submission  # noqa: F401  (autouse fixture)
+from tests.pages import database_state, submission
 
 pytestmark = pytest.mark.django_db
 

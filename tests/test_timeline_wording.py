@@ -18,7 +18,6 @@ from claims.services import (
     withdraw_source_link,
 )
 from claims.workflow import change_status
-from tests.pages import fast_password_hashing  # noqa: F401  (autouse fixture)
 
 pytestmark = pytest.mark.django_db
 

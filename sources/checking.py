@@ -40,7 +40,7 @@ from datetime import datetime, timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Length
 from django.utils import timezone
@@ -314,9 +314,28 @@ def _record(check: SourceCheck, observation: Observation) -> None:
 def _finish(checks: list[SourceCheck]) -> None:
     """Write the checks and their sources' new state, and tell the
     ``checks_finished`` receivers (the claims' quote matching), in one
-    transaction."""
+    transaction. Should that fail on the database's side (its connection
+    cut by a restart or a failover, a deadlock), what the batch saw is still
+    in hand: it is written again at once on a new connection, not left for
+    the checks' lease to run out and their pages to be fetched again."""
     # The archives are on disk before any committed row names them.
     blobs.make_durable(check.warc.name for check in checks)
+    new_texts = [check for check in checks if check.stored_text_id is None and check.stored_text is not None]
+    try:
+        _write_finished(checks)
+    except (OperationalError, InterfaceError):
+        # Once: a database that is down fails this too, and the lease takes over.
+        logger.warning("Writing %s checks failed on the database's side; writing them again.", len(checks))
+        connection.close()
+        if SourceCheck.objects.filter(pk__in=[check.pk for check in checks], finished_at__isnull=False).exists():
+            return  # the connection was lost after the commit: written already
+        for check in new_texts:
+            check.stored_text.pk = None  # its row went with the rolled-back transaction
+            check.stored_text = check.stored_text
+        _write_finished(checks)
+
+
+def _write_finished(checks: list[SourceCheck]) -> None:
     with transaction.atomic():
         sources = _locked_sources([check.source_id for check in checks])
         previous_good = _last_good_checks(sources.values())

@@ -13,7 +13,7 @@ from datetime import timedelta
 
 import pytest
 from billiard.pool import soft_timeout_sighandler
-from django.db import connection
+from django.db import OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from warcio.archiveiterator import ArchiveIterator
@@ -661,3 +661,29 @@ def test_the_soft_time_limit_reached_while_a_page_is_read_ends_the_batch_as_time
         (CheckOutcome.TIMEOUT, "The check ran past its time limit.")
     ] * 2
     assert SourceCheck.objects.filter(finished_at__isnull=True).count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_whose_write_fails_on_the_database_side_is_written_again_at_once(
+    linked_claim, loopback_server, allow_loopback
+):
+    sources = linked_sources(linked_claim, loopback_server, 2)
+    failures = []
+
+    def fail_once(sender, checks, **kwargs):
+        # Once the texts are stored, inside the batch's transaction, as a cut connection would.
+        if not failures:
+            failures.append(len(checks))
+            raise OperationalError("terminating connection due to administrator command")
+
+    checks_finished.connect(fail_once, dispatch_uid="test.fail_once")
+    try:
+        checks = run_checks(requested(sources))
+    finally:
+        checks_finished.disconnect(dispatch_uid="test.fail_once")
+
+    assert failures == [2]
+    assert sorted(check.outcome for check in checks) == [CheckOutcome.OK] * 2
+    for check in SourceCheck.objects.filter(source__in=sources).select_related("stored_text"):
+        assert check.finished_at is not None and QUOTE in check.stored_text.text
+    assert Source.objects.filter(pk__in=[s.pk for s in sources], health=SourceHealth.OK).count() == 2

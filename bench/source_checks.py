@@ -3,6 +3,7 @@ re-checks against linkinator.
 
     python bench/source_checks.py --n 5000 [--enqueue together|each] [--pool prefork --concurrency 3]
     python bench/source_checks.py --mode recheck --n 5000
+    python bench/source_checks.py --mode memory --n 20000
 
 ``--mode recheck`` checks the same N pages four times: first, then again
 unchanged with the server ignoring conditional requests (each page comes
@@ -14,6 +15,10 @@ changed pages were found, and runs linkinator (installed with npm into a
 temporary folder, ``--concurrency 100``) over the same pages, printing its
 rate and each run's ratio to it. The page server stands for many outlets,
 so the per-host limits are lifted for the run (``FETCH_HOST_*``).
+
+``--mode memory`` checks N pages once, sampling the worker's resident
+memory (its main and pool processes) every second, and prints how far it
+moved once warmed up (after the first fifth of the checks).
 
 Creates N sources on a local HTTP server, starts a real Celery worker on a
 queue of its own, asks for N checks (``--enqueue together``: one
@@ -298,9 +303,10 @@ def create_sources(urls):
     return Source.objects.bulk_create(sources, batch_size=1000)
 
 
-def time_checks(sources, timeout: float, enqueue: str) -> float:
+def time_checks(sources, timeout: float, enqueue: str, on_poll=None) -> float:
     """Ask for a check of every source and wait until all are finished (the
-    checks of these requests); seconds taken."""
+    checks of these requests); seconds taken. ``on_poll(finished)`` is told
+    how many are finished at each poll."""
     from django.db import transaction
     from django.utils import timezone
 
@@ -330,7 +336,53 @@ def time_checks(sources, timeout: float, enqueue: str) -> float:
             raise SystemExit(f"Only {finished} of {len(ids)} checks finished in {timeout} s.")
         time.sleep(0.2)
         finished = this_run.count()
+        if on_poll is not None:
+            on_poll(finished)
     return time.perf_counter() - started
+
+
+# --- the worker's memory ----------------------------------------------------------------
+
+
+def worker_rss_bytes(worker_pid) -> int:
+    """Resident memory of the worker's process group: its main process and its pool's."""
+    total = 0
+    for pid, _name in _processes():
+        fields = _stat(pid)
+        if fields is not None and int(fields[2]) == worker_pid:
+            total += int(fields[21]) * os.sysconf("SC_PAGE_SIZE")  # proc(5): rss, field 24
+    return total
+
+
+def main_memory(args, sources, worker):
+    """Check every source, sampling the worker's memory each second; prints
+    the samples at each tenth of the run and how far memory moved after the
+    first fifth (the warm-up: libraries loaded, caches filled)."""
+    samples = []  # (seconds, checks finished, RSS)
+    started = time.perf_counter()
+
+    def sample(finished):
+        if not samples or time.perf_counter() - started - samples[-1][0] >= 1.0:
+            samples.append((time.perf_counter() - started, finished, worker_rss_bytes(worker.pid)))
+
+    try:
+        seconds = time_checks(sources, args.timeout, args.enqueue, on_poll=sample)
+    finally:
+        stop_worker(worker)
+    print(f"memory pool={args.pool} concurrency={args.concurrency} n={args.n}: {seconds:.1f} s")
+    shown = set()
+    for elapsed, finished, rss in samples:
+        tenth = finished * 10 // args.n
+        if tenth not in shown:
+            shown.add(tenth)
+            print(f"{elapsed:7.1f} s {finished:7d} checks  worker RSS {rss / 2**20:7.1f} MiB")
+    warm = [rss for _, finished, rss in samples if finished >= args.n // 5]
+    if warm:
+        low, high = min(warm), max(warm)
+        print(
+            f"after warm-up ({len(warm)} samples from check {args.n // 5}): "
+            f"{low / 2**20:.1f} to {high / 2**20:.1f} MiB, {(high - low) / low:.1%} apart (target: within 10%)"
+        )
 
 
 async def _bare_fetches(urls, concurrency: int) -> float:
@@ -472,7 +524,7 @@ def main():
     parser.add_argument("--conn-max-age", type=int, default=600, help="DATABASE_CONN_MAX_AGE of the worker")
     parser.add_argument("--bare-concurrency", type=int, default=50)
     parser.add_argument("--timeout", type=float, default=600)
-    parser.add_argument("--mode", choices=["first", "recheck"], default="first")
+    parser.add_argument("--mode", choices=["first", "recheck", "memory"], default="first")
     args = parser.parse_args()
     server, port = start_server()
     # A SIGTERM (``timeout``, say) unwinds normally, so the worker is stopped too.
@@ -488,6 +540,10 @@ def main():
     worker = start_worker(queue, args.pool, args.concurrency, log_path, args.conn_max_age)
     if args.mode == "recheck":
         main_recheck(args, server, port, media_root, run_id, sources, worker)
+        return
+    if args.mode == "memory":
+        main_memory(args, sources, worker)
+        server.terminate()
         return
     try:
         with CpuUse(worker.pid, server.pid) as checks_cpu:

@@ -97,8 +97,16 @@ def warm_up() -> None:
 def run_checks(requests: list[tuple[int, datetime]]) -> list[SourceCheck]:
     """Check the source of each ``(source_id, requested_at)`` request;
     returns the completed checks, none for a request that is done,
-    superseded by a newer one, or under way elsewhere."""
-    checks = _claim_requests(requests)
+    superseded by a newer one, or under way elsewhere. Each of its two
+    transactions that fails on the database's side (its connection cut by a
+    restart or a failover, a deadlock) is tried once more at once, on a new
+    connection: the checks' lease is for workers that died, not for this."""
+    try:
+        checks = _claim_requests(requests)
+    except (OperationalError, InterfaceError):
+        logger.warning("Claiming %s checks failed on the database's side; claiming them again.", len(requests))
+        connection.close()
+        checks = _claim_requests(requests)
     if checks:
         with _holding(checks), soft_limit.watch() as limit:
             _observe(checks, _last_good_checks(check.source for check in checks), limit)
@@ -314,10 +322,9 @@ def _record(check: SourceCheck, observation: Observation) -> None:
 def _finish(checks: list[SourceCheck]) -> None:
     """Write the checks and their sources' new state, and tell the
     ``checks_finished`` receivers (the claims' quote matching), in one
-    transaction. Should that fail on the database's side (its connection
-    cut by a restart or a failover, a deadlock), what the batch saw is still
-    in hand: it is written again at once on a new connection, not left for
-    the checks' lease to run out and their pages to be fetched again."""
+    transaction; tried once more on a new connection should that fail on
+    the database's side, with what the batch saw still in hand, rather than
+    left for the checks' lease to run out and their pages to be fetched again."""
     # The archives are on disk before any committed row names them.
     blobs.make_durable(check.warc.name for check in checks)
     new_texts = [check for check in checks if check.stored_text_id is None and check.stored_text is not None]

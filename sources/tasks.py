@@ -1,11 +1,8 @@
 """Celery tasks of the sources app: thin wrappers that load ids and call
 ``sources.checking`` and ``sources.scheduling``, where the work is done."""
 
-import logging
-
 from celery import shared_task
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, connection
 from django.utils.dateparse import parse_datetime
 
 from .checking import run_checks
@@ -13,26 +10,11 @@ from .retention import prune_history
 from .scheduling import queue_due_checks, resend_abandoned_checks, resend_lost_requests
 from .services import CHECK_NOW_TASK, CHECK_TASK
 
-logger = logging.getLogger(__name__)
-
 
 @shared_task(name=CHECK_TASK)
 def check_sources(requests: list) -> None:
-    """Check the sources of a batch of ``[source_id, requested_at]`` requests.
-    A batch that fails because its database connection died (the database
-    restarted, or cut the connection) is run again at once on a new one. That
-    takes back only the requests it had not claimed yet: checks it had started
-    keep their lease, and come back when it runs out, through the beat's
-    ``take_over_abandoned_checks`` (tests/test_database_outages.py)."""
-    requests = [(source_id, parse_datetime(requested_at)) for source_id, requested_at in requests]
-    try:
-        run_checks(requests)
-    except (InterfaceError, OperationalError):
-        if connection.is_usable():
-            raise  # the database refused something; the connection is fine
-        logger.warning("The database connection of a batch of %s checks died; running it again.", len(requests))
-        connection.close()
-        run_checks(requests)
+    """Check the sources of a batch of ``[source_id, requested_at]`` requests."""
+    run_checks([(source_id, parse_datetime(requested_at)) for source_id, requested_at in requests])
 
 
 @shared_task(name=CHECK_NOW_TASK)

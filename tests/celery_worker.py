@@ -62,10 +62,12 @@ def test_database_url() -> str:
 
 
 class CeleryWorkerProcess:
-    """One worker subprocess that can be killed and started again."""
+    """One worker subprocess that can be killed and started again; ``prefix``
+    goes before its command (``ip netns exec HOST`` runs it on another host)."""
 
-    def __init__(self, queue: str, env: dict, log_path: Path):
+    def __init__(self, queue: str, env: dict, log_path: Path, prefix: list[str] = ()):
         self.queue = queue
+        self.prefix = list(prefix)
         self.env = env
         self.log_path = log_path
         self.process = None
@@ -76,7 +78,7 @@ class CeleryWorkerProcess:
         self._log_offset = self.log_path.stat().st_size if self.log_path.exists() else 0
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
-                [*WORKER_COMMAND, "-Q", self.queue],
+                [*self.prefix, *WORKER_COMMAND, "-Q", self.queue],
                 cwd=BASE_DIR,
                 env=self.env,
                 stdout=log,

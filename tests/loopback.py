@@ -1,4 +1,4 @@
-"""A real HTTP server on 127.0.0.1 for tests that fetch pages.
+"""A real HTTP server on 127.0.0.1 (or another address of this machine) for tests that fetch pages.
 
 Tests set what each path answers with ``server.route(...)`` (and may change it
 between requests, e.g. to make a page change), then fetch ``server.url(path)``.
@@ -56,6 +56,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self):
         path = urlsplit(self.path).path
+        self.server.loopback.record_client(path, self.client_address[0])
         route = self.server.loopback.record_hit(path, self.headers)
         if route.delay:
             time.sleep(route.delay)
@@ -98,15 +99,19 @@ class _QuietServer(ThreadingHTTPServer):
 
 
 class LoopbackServer:
-    def __init__(self):
+    """Listens on 127.0.0.1, or on ``host`` (the bridge of tests/hosts.py, for hosts in namespaces)."""
+
+    def __init__(self, host="127.0.0.1"):
         self._routes = {}
         self._lock = threading.Lock()
         self.hits = Counter()
         self.requests = []  # (path, headers) of every request, in order
         self.posted = []  # (path, headers, body) of every POST, in order
+        self.clients = []  # (path, client's address) of every request, in order
         self.answering = 0  # requests being answered now
         self.most_answered_at_once = 0
-        self._httpd = _QuietServer(("127.0.0.1", 0), _Handler)
+        self.host = host
+        self._httpd = _QuietServer((host, 0), _Handler)
         self._httpd.loopback = self
         self.port = self._httpd.server_address[1]
         self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
@@ -119,7 +124,7 @@ class LoopbackServer:
         self._httpd.server_close()
 
     def url(self, path="/"):
-        return f"http://127.0.0.1:{self.port}{path}"
+        return f"http://{self.host}:{self.port}{path}"
 
     def route(self, path, status=200, body=b"", headers=None, delay=0.0, chunked=False, chunk_delay=0.0, **validators):
         """What ``path`` answers; ``etag=`` and ``last_modified=`` make it answer conditional requests."""
@@ -147,6 +152,10 @@ class LoopbackServer:
         finally:
             with self._lock:
                 self.answering -= 1
+
+    def record_client(self, path, client):
+        with self._lock:
+            self.clients.append((path, client))
 
     def record_hit(self, path, headers):
         with self._lock:

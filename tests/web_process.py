@@ -19,15 +19,18 @@ READY_TIMEOUT = 60.0
 
 
 class WebProcess:
-    def __init__(self, env: dict, log_path: Path):
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+    """``bin/serve web`` on loopback, or on ``host`` with ``prefix`` before
+    the command (``ip netns exec HOST``: a host of tests/hosts.py, whose ports are all free)."""
+
+    def __init__(self, env: dict, log_path: Path, *, host: str = "127.0.0.1", prefix: list[str] = ()):
+        self.port = _free_port() if host == "127.0.0.1" else 8000
+        self.url = f"http://{host}:{self.port}"
         self.log_path = log_path
         with log_path.open("ab") as log:
             self.process = subprocess.Popen(
-                [str(BASE_DIR / "bin" / "serve"), "web"],
+                [*prefix, str(BASE_DIR / "bin" / "serve"), "web"],
                 cwd=BASE_DIR,
-                env={**env, "PORT": str(self.port)},
+                env={**env, "PORT": str(self.port), "WEB_BIND": f"{host}:{self.port}"},
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,

@@ -14,7 +14,9 @@ sweep), at a shorter cadence than production's."""
 
 import os
 import shutil
+import signal
 import subprocess
+import sys
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -23,11 +25,13 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 from django.conf import settings as django_settings
+from django.db import OperationalError, transaction
 
 from accounts.tokens import issue
 from sources.models import Source, SourceCheck
 from sources.scheduling import resend_abandoned_checks, resend_lost_requests
-from tests.celery_worker import CeleryWorkerProcess, delete_queue
+from sources.services import get_or_create_source
+from tests.celery_worker import CeleryWorkerProcess, delete_queue, wait_for
 from tests.celery_worker import test_database_url as url_of_the_test_database
 from tests.hosts import HostNetwork
 from tests.loopback import LoopbackServer
@@ -238,3 +242,70 @@ def test_checks_spread_over_worker_hosts_and_a_cut_off_hosts_checks_are_taken_ov
         assert fetchers[path][-1] != cut, f"{path}, under way on {cut} when it was cut off, was not taken over"
     # A page is fetched again only when a cut-off host's check is taken over.
     assert all(cut in hosts_[:-1] and cut not in hosts_[-1:] for hosts_ in fetched_twice.values())
+
+
+IDLE_IN_TRANSACTION_TIMEOUT = 3
+
+
+def hold_row_lock(network: HostNetwork, host: str, source: Source, env: dict, log_path) -> subprocess.Popen:
+    """A process on ``host`` that locks ``source``'s row in a transaction, as a check
+    does while it claims or records a check, and then waits inside it."""
+    code = (
+        "import time\nfrom django.db import transaction\nfrom sources.models import Source\n"
+        f"with transaction.atomic():\n    Source.objects.select_for_update().get(pk={source.pk})\n"
+        "    print('locked', flush=True)\n    time.sleep(600)\n"
+    )
+    with log_path.open("wb") as log:
+        holder = subprocess.Popen(
+            network.hosts[host].command([sys.executable, "manage.py", "shell", "-c", code]),
+            cwd=django_settings.BASE_DIR,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    assert wait_for(lambda: "locked" in log_path.read_text(), timeout=30), log_path.read_text()
+    return holder
+
+
+def lockable(source: Source) -> bool:
+    try:
+        with transaction.atomic():
+            Source.objects.select_for_update(nowait=True).get(pk=source.pk)
+        return True
+    except OperationalError:  # the lock is held
+        return False
+
+
+def test_a_host_cut_off_inside_a_transaction_holds_its_locks_only_until_the_idle_timeout(hosts, tmp_path):
+    """A worker host cut off while it holds a source's row (claiming or recording
+    a check) keeps it locked, as the database never hears it went: every other
+    worker's check of that source, and every save linking it, waits on that lock.
+    ``DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_SECONDS`` bounds it; it is off by default."""
+    env = {**os.environ, "DATABASE_URL": over_the_link(url_of_the_test_database(), hosts), "DEBUG": "true"}
+    limited, unlimited = (get_or_create_source(f"https://news.example.org/report-{n}")[0] for n in (1, 2))
+    timeout = {"DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_SECONDS": str(IDLE_IN_TRANSACTION_TIMEOUT)}
+    holders = []
+    try:
+        holders.append(hold_row_lock(hosts, "w2", unlimited, env, tmp_path / "w2.log"))
+        holders.append(hold_row_lock(hosts, "w1", limited, {**env, **timeout}, tmp_path / "w1.log"))
+        locked_at = time.monotonic()
+        assert not lockable(limited) and not lockable(unlimited)
+        for host in ("w1", "w2"):
+            hosts.cut_off(hosts.hosts[host])
+
+        assert wait_for(lambda: lockable(limited), timeout=IDLE_IN_TRANSACTION_TIMEOUT + 10), (
+            "the cut-off host's lock outlived the idle-in-transaction timeout"
+        )
+        freed_in = time.monotonic() - locked_at
+        time.sleep(max(0.0, 2 * IDLE_IN_TRANSACTION_TIMEOUT - freed_in))
+        held_for = time.monotonic() - locked_at
+        print(
+            f"\nA cut-off host's row lock was freed {freed_in:.1f} s after it was taken, with an idle-in-transaction "
+            f"timeout of {IDLE_IN_TRANSACTION_TIMEOUT} s; without one, still held after {held_for:.1f} s"
+        )
+        assert not lockable(unlimited), "without the timeout, the database noticed the cut-off host by itself"
+    finally:
+        for holder in holders:
+            os.killpg(holder.pid, signal.SIGKILL)
+            holder.wait()

@@ -133,8 +133,16 @@ DATABASES = {
 # no request ties up a connection and its locks for minutes; a migration of a
 # large table may need it lifted for its run. SQLite has no such setting.
 DATABASE_STATEMENT_TIMEOUT = env_int("DATABASE_STATEMENT_TIMEOUT_SECONDS", 30)
+# A machine cut off from the network inside a transaction keeps that transaction's row locks
+# (a source's, during a check) until the database notices it is gone, hours with TCP's defaults:
+# with this set, PostgreSQL ends a session left idle inside a transaction for longer (0: never).
+# tests/test_multi_host.py shows both.
+DATABASE_IDLE_IN_TRANSACTION_TIMEOUT = env_int("DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_SECONDS", 0)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT}s"
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT}s"
+        f" -c idle_in_transaction_session_timeout={DATABASE_IDLE_IN_TRANSACTION_TIMEOUT}s"
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The zero-setup database is shared by the web processes and the worker.
     # A transaction takes the write lock when it begins (IMMEDIATE), so two

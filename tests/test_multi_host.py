@@ -5,7 +5,8 @@ links, never over loopback. Claims submitted to the web app over HTTP have
 their sources checked across the workers, each request once; a worker host
 cut off mid-run (its link taken down, as a pulled cable: its processes live
 on and are never told) loses no check, as another worker takes over its
-checks once their lease runs out.
+checks once their lease runs out. A host cut off inside a transaction holds
+its row locks until PostgreSQL's idle-in-transaction timeout ends its session.
 
 Which host did a check is read from the outlet server, which sees each
 fetch's client address: a check is done by the host that fetched its page
@@ -107,15 +108,15 @@ def site(hosts, worker_environment, settings, tmp_path):
         "STATIC_ROOT": str(tmp_path / "static"),
         "WEB_CONCURRENCY": "2",
         "SOURCE_CHECK_LEASE_SECONDS": str(LEASE),
-        # A worker takes a message only when a pool process is free, so that a cut-off
-        # worker holds no message it has not started (those come back only with the sweep).
+        # A worker takes a message only when a pool process is free, so that a cut-off worker
+        # holds few it has not started (those come back with the sweep or the visibility timeout).
         "CELERY_WORKER_PREFETCH_MULTIPLIER": "1",
         "CELERY_TASK_SOFT_TIME_LIMIT": "20",
         "CELERY_TASK_TIME_LIMIT": "25",
         "CELERY_VISIBILITY_TIMEOUT": "30",
         # A worker cut off inside a transaction (recording its checks) keeps its sources' rows locked,
-        # and every other worker's takeover of them waits on the lock: without this, about one run
-        # in four stalled until the soft time limit, again and again (the next test shows why).
+        # and every other worker's takeover of them waits on the lock: without this, one run in five
+        # stalled until the soft time limit, again and again (the last test here shows why).
         "DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_SECONDS": "10",
     }
     settings.SOURCE_CHECK_LEASE = LEASE

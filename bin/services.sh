@@ -1,7 +1,8 @@
-# Sourced by bin/run and bin/test: the PostgreSQL and Redis helpers.
+# Sourced by bin/run and bin/test: the PostgreSQL, Redis and RabbitMQ helpers.
 
 pg_up() { pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; }
 redis_up() { redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null | grep -q PONG; }
+rabbitmq_up() { timeout 1 bash -c ': </dev/tcp/127.0.0.1/5672' 2>/dev/null; }
 
 # Start PostgreSQL and Redis the way this machine's services are started,
 # if they are installed here but not answering.
@@ -17,6 +18,16 @@ start_services() {
         redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
             --dir /var/lib/redis --logfile /var/log/redis/ci.log || true
         for _ in $(seq 30); do redis_up && break; sleep 1; done
+    fi
+}
+
+# RabbitMQ, for bin/test's test with RabbitMQ as the broker (skipped where it
+# does not answer), started if it is installed here but not answering.
+start_rabbitmq() {
+    if ! rabbitmq_up && command -v rabbitmq-server >/dev/null; then
+        echo "RabbitMQ is not answering; starting it."
+        rabbitmq-server -detached >/dev/null 2>&1 || true
+        for _ in $(seq 60); do rabbitmq_up && break; sleep 1; done
     fi
 }
 

@@ -18,11 +18,12 @@ from tracker.env import env_networks
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def start_django(**env):
-    """Start Django in a fresh process with ``env`` added to the environment; return the finished process."""
+def start_django(then="", **env):
+    """Start Django in a fresh process with ``env`` added to the environment,
+    then run the code ``then``; return the finished process."""
     environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "tracker.settings", "DEBUG": "true", **env}
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
+        [sys.executable, "-c", f"import django; django.setup(); {then}"],
         cwd=ROOT,
         env=environment,
         capture_output=True,
@@ -63,3 +64,20 @@ def test_allowed_networks_are_parsed_once_at_start_up(monkeypatch):
         ipaddress.ip_network("::1/128"),
         ipaddress.ip_network("10.0.0.0/8"),
     )
+
+
+@pytest.mark.parametrize(
+    ("broker", "storage"),
+    [
+        ("redis://127.0.0.1:6379/3", "redis://127.0.0.1:6379/3"),
+        ("amqp://guest:guest@127.0.0.1:5672//", "redis://127.0.0.1:6379/4"),  # RabbitMQ: Redis still shares the limits
+        ("filesystem://", "memory://"),
+    ],
+)
+def test_the_per_host_limits_are_shared_through_redis_whatever_the_broker(broker, storage):
+    started = start_django(
+        "from django.conf import settings; print(settings.FETCH_POLITENESS_STORAGE)",
+        CELERY_BROKER_URL=broker,
+        REDIS_URL="redis://127.0.0.1:6379/4",
+    )
+    assert started.stdout.strip() == storage, started.stderr

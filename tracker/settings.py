@@ -395,17 +395,22 @@ FETCH_USER_AGENT = env_str("FETCH_USER_AGENT", "ClaimTracker/1.0 (+source checks
 # Politeness (sources/politeness.py): at most FETCH_HOST_CONCURRENCY requests
 # at once to one host and FETCH_HOST_RATE of them (the limits library's
 # notation: "10/second", "100 per minute"), counted for every worker together
-# in FETCH_POLITENESS_STORAGE: the Redis of the broker, or, with the
-# filesystem broker of bin/run, each worker process's memory.
+# in FETCH_POLITENESS_STORAGE: the Redis of the broker (REDIS_URL's with a
+# RabbitMQ broker), or, with the filesystem broker of bin/run, each worker
+# process's memory.
 FETCH_HOST_CONCURRENCY = env_int("FETCH_HOST_CONCURRENCY", 4, minimum=1)
 FETCH_HOST_RATE = env_str("FETCH_HOST_RATE", "10/second")
 try:
     _limits_parse(FETCH_HOST_RATE)
 except ValueError:
     raise ImproperlyConfigured(f"FETCH_HOST_RATE: {FETCH_HOST_RATE!r} is not a rate such as '10/second'.") from None
-FETCH_POLITENESS_STORAGE = env_str(
-    "FETCH_POLITENESS_STORAGE", CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis://") else "memory://"
-)
+if CELERY_BROKER_URL.startswith("redis://"):
+    _POLITENESS_DEFAULT = CELERY_BROKER_URL
+elif CELERY_BROKER_URL.startswith("filesystem://"):
+    _POLITENESS_DEFAULT = "memory://"
+else:
+    _POLITENESS_DEFAULT = REDIS_URL
+FETCH_POLITENESS_STORAGE = env_str("FETCH_POLITENESS_STORAGE", _POLITENESS_DEFAULT)
 # A source whose checks keep failing or being deferred is tried again after
 # this many seconds, doubled with each failure in a row, up to its re-check interval.
 SOURCE_RETRY_BASE = env_int("SOURCE_RETRY_BASE_SECONDS", 15 * 60, minimum=1)

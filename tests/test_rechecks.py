@@ -10,6 +10,7 @@ import signal
 import time
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 from warcio.archiveiterator import ArchiveIterator
 
@@ -20,6 +21,7 @@ from sources import blobs, checking
 from sources.archive import IDENTICAL_PAYLOAD, SERVER_NOT_MODIFIED
 from sources.choices import CheckOutcome, SourceHealth
 from sources.models import SourceCheck, StoredText
+from sources.services import request_check
 from tests import test_source_checks as checks_module
 from tests.test_source_checks import QUOTE, check_now, page
 
@@ -353,3 +355,54 @@ def test_a_short_file_under_a_name_is_written_again(settings):
 
     assert blobs.store(data, "blobs-under-test", ".bin")[0] == name
     assert path.read_bytes() == data
+
+
+def _check_with_a_filesystem_that_hangs_before_renaming(source_id, requested_at):
+    """In a process of its own, as a worker's pool process: check a source,
+    hanging once its archive is written, before the archive's rename."""
+    os.replace = lambda source, destination: time.sleep(600)
+    checks_module.check_one(source_id, requested_at)
+
+
+def _stored_files_are_whole(root) -> bool:
+    """Every file under a content-addressed name holds the bytes its name says."""
+    named = [path for path in root.rglob("*.warc.gz") if not path.name.startswith(".partial-")]
+    return all(hashlib.sha256(path.read_bytes()).hexdigest() == path.name.split(".")[0] for path in named)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_while_writing_an_archive_leaves_no_check_naming_a_missing_or_partial_file(
+    linked_claim, loopback_server, allow_loopback, settings
+):
+    settings.SOURCE_CHECK_LEASE = 3
+    loopback_server.route("/article", body=page(QUOTE))
+    source = linked_claim().source_links.get().source
+    request_check(source)
+    source.refresh_from_db()
+    archives = settings.MEDIA_ROOT / "warc"
+    connection.close()  # the worker opens its own
+    worker = multiprocessing.get_context("fork").Process(
+        target=_check_with_a_filesystem_that_hangs_before_renaming, args=(source.pk, source.check_requested_at)
+    )
+    worker.start()
+    deadline = time.monotonic() + 30
+    while not any(archives.rglob(".partial-*")):
+        assert time.monotonic() < deadline, "the worker never got to write its archive"
+        time.sleep(0.02)
+    time.sleep(0.2)  # well into the write, or past it and waiting to rename
+
+    os.kill(worker.pid, signal.SIGKILL)
+    worker.join()
+
+    # The check is started and unfinished, and names no file; what has a name is whole.
+    assert list(SourceCheck.objects.values_list("finished_at", "warc")) == [(None, "")]
+    assert _stored_files_are_whole(archives)
+
+    # Its lease runs out, and another worker takes the request over.
+    time.sleep(settings.SOURCE_CHECK_LEASE)
+    check = checks_module.check_one(source.pk, source.check_requested_at)
+    assert check.outcome == CheckOutcome.OK
+    stored = settings.MEDIA_ROOT / check.warc.name
+    assert hashlib.sha256(stored.read_bytes()).hexdigest() == check.warc_sha256
+    assert _stored_files_are_whole(archives)
+    assert SourceCheck.objects.filter(finished_at__isnull=True).count() == 0

@@ -142,6 +142,16 @@ def test_a_source_without_its_own_rating_shows_its_outlets_and_one_rated_keeps_i
     assert 'title="E: unreliable' not in herald_page
 
 
+def test_the_api_gives_a_sources_own_rating_and_the_one_it_is_graded_with(client, claim, outlet, editor, reviewer):
+    rate_outlet(outlet, Reliability.B, "Reliable in the last war.", editor)
+    courier = Source.objects.get(url__contains="courier")
+    client.force_login(reviewer)
+
+    answer = client.get(reverse("api:source-detail", args=[courier.pk])).json()
+
+    assert (answer["reliability"], answer["rated_reliability"]) == ("F", "B")
+
+
 def test_the_grades_of_the_claims_citing_an_outlet_are_recomputed_when_it_is_rated(
     claim, outlet, editor, monkeypatch, django_capture_on_commit_callbacks
 ):

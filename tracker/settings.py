@@ -510,6 +510,7 @@ SPECTACULAR_SETTINGS = {
         "ClaimKindEnum": "claims.choices.ClaimKind",
         "ClaimStatusEnum": "claims.choices.ClaimStatus",
         "OutletKindEnum": "sources.choices.OutletKind",
+        "ReliabilityEnum": "sources.choices.Reliability",
         "QuoteMatchEnum": "claims.choices.QuoteMatch",
     },
 }

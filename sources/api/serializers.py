@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from tracker.api.serializer_fields import NULLABLE_URI, FieldsOnceModelSerializer, protected_download_url
 
+from ..choices import Reliability
 from ..models import Outlet, Source, SourceCheck
 
 
@@ -77,6 +78,11 @@ class SourceSerializer(FieldsOnceModelSerializer):
     outlet = OutletSerializer(read_only=True, allow_null=True)
     via_agency = OutletSerializer(read_only=True, allow_null=True)
     latest_check = CheckSummarySerializer(read_only=True, allow_null=True)
+    rated_reliability = serializers.ChoiceField(
+        choices=Reliability.choices,
+        read_only=True,
+        help_text="The reliability the source is shown and graded with: its own rating, else its outlet's.",
+    )
 
     class Meta:
         model = Source
@@ -88,6 +94,7 @@ class SourceSerializer(FieldsOnceModelSerializer):
             "language",
             "published_on",
             "reliability",
+            "rated_reliability",
             "outlet",
             "via_agency",
             "health",

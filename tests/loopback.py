@@ -45,16 +45,16 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
     def do_GET(self):
-        with self.server.loopback.in_flight():
-            self._answer()
+        with self.server.loopback.in_flight() as answered:
+            self._answer(answered)
 
     def do_POST(self):
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        with self.server.loopback.in_flight():
+        with self.server.loopback.in_flight() as answered:
             self.server.loopback.posted.append((urlsplit(self.path).path, self.headers, body))
-            self._answer()
+            self._answer(answered)
 
-    def _answer(self):
+    def _answer(self, answered):
         path = urlsplit(self.path).path
         self.server.loopback.record_client(path, self.client_address[0])
         route = self.server.loopback.record_hit(path, self.headers)
@@ -66,6 +66,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_response(304)
             for name, value in validators.items():
                 self.send_header(name, value)
+            answered()
             self.end_headers()
             return
         self.send_response(route.status)
@@ -81,10 +82,12 @@ class _Handler(BaseHTTPRequestHandler):
                 self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
                 self.wfile.flush()
                 time.sleep(route.chunk_delay)
+            answered()
             self.wfile.write(b"0\r\n\r\n")
         else:
             self.send_header("Content-Length", str(len(route.body)))
             self.end_headers()
+            answered()
             self.wfile.write(route.body)
 
     def log_message(self, format, *args):
@@ -143,15 +146,27 @@ class LoopbackServer:
 
     @contextmanager
     def in_flight(self):
-        """Counts the requests being answered at once while one is."""
+        """Counts the requests being answered at once while one is: from its
+        arrival until its last bytes go to the socket (``answered()``, which
+        the block is given), or the block ends. Not until the handler's
+        thread comes back from that write: under load it may come back after
+        the client has read the whole answer and sent its next request,
+        which would be counted as a request too many at once."""
         with self._lock:
             self.answering += 1
             self.most_answered_at_once = max(self.most_answered_at_once, self.answering)
-        try:
-            yield
-        finally:
+        still_answering = [True]
+
+        def answered():
             with self._lock:
-                self.answering -= 1
+                if still_answering[0]:
+                    still_answering[0] = False
+                    self.answering -= 1
+
+        try:
+            yield answered
+        finally:
+            answered()
 
     def record_client(self, path, client):
         with self._lock:

@@ -129,9 +129,9 @@ def test_the_demo_event_page_keeps_a_partys_figures_together_whatever_its_name(c
     client.force_login(reviewer)
 
     page = client.get(event.get_absolute_url()).content.decode()
-    killed = page.split('class="reconciliation-table"')[1].split("</table>")[0]
+    killed = page.split('class="reconciliation-table cards"')[1].split("</table>")[0]
 
     # The claimant is named on its first row only: once per party.
-    assert killed.count("<td>Local Armenians in Nagorno-Karabakh</td>") == 1
+    assert killed.count('<td data-label="Claimant">Local Armenians in Nagorno-Karabakh</td>') == 1
     assert "当地亚美尼亚官员" not in killed
     assert "32" in killed

@@ -328,10 +328,10 @@ def test_the_event_page_shows_the_figures_of_aliases_under_one_party(client, rev
     client.force_login(reviewer)
 
     page = client.get(event.get_absolute_url()).content.decode()
-    table = page.split('class="reconciliation-table"')[1].split("</table>")[0]
+    table = page.split('class="reconciliation-table cards"')[1].split("</table>")[0]
 
     # The party is named once, on its first row, with its three figures under it.
-    assert table.count("<td>Armed Forces of Armenia</td>") == 1
+    assert table.count('<td data-label="Claimant">Armed Forces of Armenia</td>') == 1
     assert "亚美尼亚武装部队" not in table and "armenian armed forces" not in table
     assert table.split("<tbody>")[1].count("<tr>") == 3
 

@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 
 from sources.changes import rewritten_paragraph
 from sources.models import Source, SourceCheck
+from tracker.append_only import AppendOnlyModel
 
 from .choices import (
     ActorKind,
@@ -675,20 +676,12 @@ class Verdict(Undeletable):
         return f"{self.get_rating_display()} ({self.published_at:%Y-%m-%d})"
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionError("The claim log is append-only.")
-
-    def delete(self):
-        raise PermissionError("The claim log is append-only.")
-
-
-class ClaimLogEntry(models.Model):
+class ClaimLogEntry(AppendOnlyModel):
     """One change to a claim, appended and never edited: the audit trail and
     the claim's timeline. Status changes carry ``from_status``/``to_status``.
 
-    Besides these guards, PostgreSQL refuses UPDATE and DELETE on the table
-    with a trigger (migration 0002), so raw SQL cannot rewrite history either.
+    Besides the model's guards, PostgreSQL refuses UPDATE and DELETE on the
+    table with a trigger (migration 0002), so raw SQL cannot rewrite history either.
     """
 
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="log")
@@ -701,8 +694,6 @@ class ClaimLogEntry(models.Model):
     claim_version = models.PositiveIntegerField(_("claim version"))
     created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name = _("claim log entry")
@@ -710,14 +701,6 @@ class ClaimLogEntry(models.Model):
 
     def __str__(self):
         return f"{self.claim_id} {self.action} by {self.actor} at {self.created_at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("The claim log is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("The claim log is append-only.")
 
 
 class ClaimGrade(models.Model):

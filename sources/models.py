@@ -12,6 +12,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from tracker.append_only import AppendOnlyModel
+
 from .choices import CheckOutcome, OutletKind, Reliability, SourceHealth
 from .normalize import MAX_URL_LENGTH, normalize_url
 
@@ -48,17 +50,7 @@ class Outlet(models.Model):
         return self.name
 
 
-class OutletRatingQuerySet(models.QuerySet):
-    """Refuses the bulk writes that would bypass ``OutletRating``'s own guards."""
-
-    def update(self, **kwargs):
-        raise PermissionError("The outlet rating log is append-only.")
-
-    def delete(self):
-        raise PermissionError("The outlet rating log is append-only.")
-
-
-class OutletRating(models.Model):
+class OutletRating(AppendOnlyModel):
     """One rating given to an outlet, appended and never edited: who judged
     it, what, why and when, so that a rating changed later still shows the
     ones before it."""
@@ -71,8 +63,6 @@ class OutletRating(models.Model):
     )
     set_at = models.DateTimeField(_("rated at"), db_index=True)
 
-    objects = OutletRatingQuerySet.as_manager()
-
     class Meta:
         ordering = ["-set_at", "-id"]
         verbose_name = _("outlet rating")
@@ -80,14 +70,6 @@ class OutletRating(models.Model):
 
     def __str__(self):
         return f"{self.outlet_id} {self.reliability} by {self.set_by_id} at {self.set_at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("The outlet rating log is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("The outlet rating log is append-only.")
 
 
 class SourceQuerySet(models.QuerySet):

@@ -21,10 +21,13 @@ DATE_FIELDS = (("occurred_on", _("Refers to date")), ("stated_on", _("Stated on"
 
 class ClaimFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
-    status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=ClaimStatus.choices)
-    kind = django_filters.MultipleChoiceFilter(label=_("Kind"), choices=ClaimKind.choices)
+    # ``distinct=False``: each is a value of the claim or of its one grade, so
+    # no claim can match twice, and SELECT DISTINCT would make the database
+    # sort every matching claim before it could return a page.
+    status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=ClaimStatus.choices, distinct=False)
+    kind = django_filters.MultipleChoiceFilter(label=_("Kind"), choices=ClaimKind.choices, distinct=False)
     grade = django_filters.MultipleChoiceFilter(
-        label=_("Evidence grade"), choices=EvidenceGrade.choices, field_name="grade__grade"
+        label=_("Evidence grade"), choices=EvidenceGrade.choices, field_name="grade__grade", distinct=False
     )
     language = django_filters.ChoiceFilter(label=_("Language"), choices=Language.choices)
     event = django_filters.ModelChoiceFilter(label=_("Event"), queryset=Event.objects.all())

@@ -22,6 +22,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from sources.choices import CheckOutcome, SourceHealth
 from sources.models import Outlet, Source, SourceCheck
+from tracker.database import limit_statements_of_this_transaction
 
 from .choices import BoundQualifier, CasualtyCategory, ClaimStatus, Language, Population
 from .models import Actor, ActorAlias, CasualtyFigure, Claim, ClaimSource, Event, Place, PlaceAlias
@@ -74,6 +75,9 @@ class Generated:
 def generate(claims: int, *, seed: int = 17) -> Generated:
     """Write ``claims`` claims and everything around them; the same seed and
     count give the same rows (ids aside)."""
+    # Each table is written by one COPY: for a million claims, longer than
+    # the site's statement timeout (DATABASE_STATEMENT_TIMEOUT_SECONDS).
+    limit_statements_of_this_transaction(0)
     rng = random.Random(seed)
     author = _generator_user()
     start = timezone.now() - datetime.timedelta(days=400)

@@ -31,7 +31,8 @@ def has_full_text_search(using: str) -> bool:
 
 def limit_statements_of_this_transaction(seconds: float, using: str = DEFAULT_DB_ALIAS) -> None:
     """Cut off any statement of the current transaction that runs longer than
-    ``seconds``, where the database can (PostgreSQL); call inside ``atomic()``."""
+    ``seconds`` (0: no limit), where the database can (PostgreSQL); call
+    inside ``atomic()``."""
     connection = connections[using]
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

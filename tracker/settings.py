@@ -96,7 +96,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = env_str("ROOT_URLCONF", "tracker.urls")  # the API benchmark adds a bare view (bench/bench_urls.py)
+ROOT_URLCONF = "tracker.urls"
 
 TEMPLATES = [
     {

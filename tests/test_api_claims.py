@@ -337,3 +337,22 @@ def test_a_listed_claim_says_what_its_own_page_says(client_for, claim_factory, r
     assert listed["claimant"] == {"id": claim.claimant_id, "name": "Local Armenians"}
     assert listed["occurred_on"] == "2023-09-20"
     assert {"casualty_figures", "sources"} <= detail.keys()
+
+
+def test_the_list_writes_each_claim_as_its_detail_does(client_for, reviewer, claim_factory, settings):
+    # The list writes dates and times itself rather than through DRF's fields
+    # (claims.api.serializers.iso_datetime): it must write what they write,
+    # whatever the time zone and down to the microsecond.
+    settings.TIME_ZONE = "UTC"
+    claim = claim_factory(occurred_on=datetime.date(2024, 2, 29), stated_on=datetime.date(2024, 3, 1))
+    Claim.objects.filter(pk=claim.pk).update(
+        created_at=datetime.datetime(2024, 3, 1, 8, 30, 5, 123456, tzinfo=datetime.UTC)
+    )
+    client = client_for(reviewer)
+
+    listed = client.get("/api/claims/").json()["results"][0]
+    detail = client.get(f"/api/claims/{claim.pk}/").json()
+
+    shared = {"id", "occurred_on", "occurred_until", "stated_on", "created_at", "updated_at", "evidence_grade"}
+    assert {name: listed[name] for name in shared} == {name: detail[name] for name in shared}
+    assert listed["created_at"] == "2024-03-01T08:30:05.123456Z"

@@ -403,6 +403,8 @@ def test_the_api_gives_the_grade_in_the_list_and_the_detail_and_filters_by_it(cl
     detail = client.get(f"/api/claims/{single.pk}/").json()
     assert detail["evidence_grade"]["grade"] == "single_source"
     assert detail["evidence_grade"]["reasons"] == "1 source, 1 independent: Daily Three"
+    # The list writes the grade itself, exactly as the detail's serializer does.
+    assert listed[0]["evidence_grade"] == client.get(f"/api/claims/{corroborated.pk}/").json()["evidence_grade"]
 
 
 def test_the_csv_export_has_the_grade_which_the_import_skips(client, reviewer, graded):

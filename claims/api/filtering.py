@@ -12,13 +12,12 @@ from django_filters.rest_framework import DjangoFilterBackend
 class TrackerFilterBackend(DjangoFilterBackend):
     def filter_queryset(self, request, queryset, view):
         filterset_class = self.get_filterset_class(view, queryset)
-        if filterset_class is None or not names_a_filter(request.query_params, filterset_class):
+        if filterset_class is None or not named_filters(request.query_params, filterset_class.base_filters):
             return queryset
         return super().filter_queryset(request, queryset, view)
 
 
-def names_a_filter(query_params, filterset_class) -> bool:
-    """Whether a query parameter belongs to one of the filters, counting the
+def named_filters(query_params, names) -> set[str]:
+    """The filters of ``names`` that a query parameter belongs to, counting the
     suffixed parameters of range-like filters (``<name>_min``, ``<name>_after``)."""
-    names = filterset_class.base_filters.keys()
-    return any(key == name or key.startswith(f"{name}_") for key in query_params for name in names)
+    return {name for name in names if any(key == name or key.startswith(f"{name}_") for key in query_params)}

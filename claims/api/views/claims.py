@@ -25,6 +25,7 @@ from claims.services import (
 from claims.workflow import allowed_transitions, change_status
 from tracker.api.pagination import paginate
 
+from ..filtering import named_filters
 from ..public_serializers import PublicClaimSerializer
 from ..schema import StaleVersionSerializer
 from ..serializers import (
@@ -53,11 +54,16 @@ class ClaimApiFilterSet(ClaimFilterSet):
     # member is not offered them, so that a list cannot be narrowed on hidden state.
     MEMBERS_ONLY = ("event", "source_health")
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.request is not None and not can(self.request.user, Action.VIEW_INTERNAL):
-            for name in self.MEMBERS_ONLY:
-                del self.filters[name]
+    def __init__(self, data=None, *args, request=None, **kwargs):
+        # Only the filters that the request names, and that the caller may
+        # use, are built: an absent one leaves the list alone, and building
+        # all of them (a deep copy and a form field each) cost more CPU than a
+        # search's whole page. ``base_filters`` is the class's; this instance
+        # starts from its own narrower set.
+        hidden = self.MEMBERS_ONLY if request is not None and not can(request.user, Action.VIEW_INTERNAL) else ()
+        named = named_filters(data or {}, self.base_filters)
+        self.base_filters = {name: f for name, f in self.base_filters.items() if name in named and name not in hidden}
+        super().__init__(data, *args, request=request, **kwargs)
 
     @extend_schema_field(OpenApiTypes.INT)
     def filter_outlet(self, queryset, name, value):

@@ -366,6 +366,9 @@ class Claim(Undeletable):
         ordering = ["-created_at", "-id"]
         verbose_name = _("claim")
         verbose_name_plural = _("claims")
+        # A list filtered by status, newest first (the API's cursor order): without
+        # it, a status few claims hold walked every claim's time (0.4 s at a million).
+        indexes = [models.Index(fields=["status", "created_at"], name="claim_status_created")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(occurred_until__isnull=True) | Q(occurred_until__gte=models.F("occurred_on")),

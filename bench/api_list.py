@@ -14,7 +14,8 @@ both meet the same load from whatever else runs on the machine. For each it
 prints requests per second (one client's: one over the mean time a request
 took), the server-side p50/p95 (Django's own time, from the
 ``Server-Timing`` header of ``bench/server_timing.py``: the development
-server's reading and writing left out), the SQL queries of one page and the
+server's reading and writing left out), the SQL queries of one page, the
+page query's own time in PostgreSQL (median of EXPLAIN ANALYZE) and the
 API's throughput as a share of the bare view's; then how each figure moved
 from the smallest size to the largest. Targets: p95 under 50 ms, share at
 least 0.8.
@@ -112,7 +113,9 @@ def measure(database_url: str, size: int, seconds: float) -> dict:
         for name, query in SCENARIOS:
             paths = {"api": API_PATH + query, "bare": BARE_PATH + query}
             for endpoint, result in load(port, paths, headers, seconds).items():
-                result["queries"] = queries_per_page(paths[endpoint], token)
+                queries = queries_of_page(paths[endpoint], token)
+                result["queries"] = len(queries)
+                result["database"] = database_ms(queries[-1])
                 results[f"{name}/{endpoint}"] = result
     results["load"] = max(results["load"], os.getloadavg()[0])
     return results
@@ -146,7 +149,8 @@ def ensure_database(url: str) -> None:
             admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(settings["NAME"])))
 
 
-def queries_per_page(path: str, token: str) -> int:
+def queries_of_page(path: str, token: str) -> list[str]:
+    """The SQL of the queries of one request of ``path``; the page's own is the last."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -155,7 +159,22 @@ def queries_per_page(path: str, token: str) -> int:
     with CaptureQueriesContext(connection) as captured:
         response = client.get(path)
     assert response.status_code == 200, response.content[:500]
-    return len(captured)
+    return [query["sql"] for query in captured.captured_queries]
+
+
+def database_ms(sql: str, runs: int = 7) -> float:
+    """PostgreSQL's own median time (planning and execution, by EXPLAIN
+    ANALYZE) for ``sql``: a figure that the machine's other load moves far
+    less than a request's."""
+    from django.db import connection
+
+    times = []
+    with connection.cursor() as cursor:
+        for _ in range(runs):
+            cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}")
+            plan = cursor.fetchone()[0][0]
+            times.append(plan["Planning Time"] + plan["Execution Time"])
+    return statistics.median(times)
 
 
 class served:
@@ -254,7 +273,7 @@ def report(size: int, results: dict) -> None:
         for endpoint, result in (("api", api), ("bare", bare)):
             print(
                 f"  {name:15} {endpoint:4} {result['rps']:7.1f} req/s   p50 {result['p50']:6.2f} ms   "
-                f"p95 {result['p95']:6.2f} ms   {result['queries']} queries   "
+                f"p95 {result['p95']:6.2f} ms   {result['queries']} queries, page's {result['database']:5.2f} ms   "
                 f"({result['requests']} requests, {result['errors']} errors)"
             )
         ratio = api["rps"] / bare["rps"]
@@ -273,7 +292,7 @@ def report_growth(results: dict) -> None:
             before, after = low[f"{name}/{endpoint}"], high[f"{name}/{endpoint}"]
             moves = "   ".join(
                 f"{figure} {before[figure]:.1f} → {after[figure]:.1f} ({after[figure] / before[figure]:.2f}×)"
-                for figure in ("rps", "p50", "p95")
+                for figure in ("rps", "p50", "p95", "database")
             )
             print(f"  {name:15} {endpoint:4} {moves}")
         ratios = [result[f"{name}/api"]["rps"] / result[f"{name}/bare"]["rps"] for result in (low, high)]

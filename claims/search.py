@@ -19,8 +19,9 @@ import threading
 import unicodedata
 
 import snowballstemmer
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db.models import Q, TextField, Value
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.db.models import Expression, Q, TextField, Value
+from django.db.models.expressions import Col
 from django.db.models.functions import Concat
 
 from tracker.database import has_full_text_search
@@ -31,8 +32,26 @@ _CJK_RUN = re.compile(rf"^[{_CJK}]+$")
 _ENGLISH_WORD = re.compile(r"^[a-z]+$")
 # A Snowball stemmer keeps the word it works on: one per thread.
 _stemmers = threading.local()
-# What PostgreSQL's full-text search matches: the stored tokens, as they are.
-_VECTOR = SearchVector("search_tokens", config="simple")
+
+
+class _StoredVector(Expression):
+    """What PostgreSQL's full-text search matches: the claim's tokens as a
+    ``tsvector`` (``to_tsvector('simple', search_tokens)``: no stemming, no stop
+    words), which PostgreSQL keeps in the generated column ``search_vector``
+    (migration ``claims/0020``). The model does not declare that column, as
+    SQLite cannot compute it; this names it on the claims' table of the query,
+    whatever that table's alias."""
+
+    output_field = SearchVectorField()
+
+    def resolve_expression(self, query=None, *args, **kwargs):
+        return Col(query.get_initial_alias(), _VECTOR_COLUMN, output_field=self.output_field)
+
+
+_VECTOR_COLUMN = SearchVectorField()
+_VECTOR_COLUMN.set_attributes_from_name("search_vector")
+_VECTOR_COLUMN.model = None  # a column of no model's fields (compared by its type)
+_VECTOR = _StoredVector()
 # The stored tokens between spaces, so that a token is found whole as `` token ``.
 _SPACED_TOKENS = Concat(Value(" "), "search_tokens", Value(" "), output_field=TextField())
 # Tokens looked for in one query where there is no full-text search.
@@ -72,8 +91,8 @@ def search_claims(queryset, query: str):
 
     With full-text search (PostgreSQL, ``tracker.database``) this is a match
     of the stored tokens with the ``simple`` configuration (no stemming, no
-    stop words: the tokens are already what we want to match), which a GIN
-    index on ``to_tsvector('simple', search_tokens)`` serves. Elsewhere (the
+    stop words: the tokens are already what we want to match) against the
+    stored vector, which a GIN index serves. Elsewhere (the
     SQLite development database) each token must appear whole in the stored
     tokens, which the database finds by scanning.
     """

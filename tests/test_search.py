@@ -57,3 +57,26 @@ def test_search_is_served_by_the_gin_index(claim_factory):
         cursor.execute("SET enable_indexscan = off")
     plan = search_claims(Claim.objects.all(), "地雷").explain()
     assert "claims_claim_search_gin" in plan
+
+
+def test_a_search_pages_the_newest_matches_among_many(claim_factory):
+    # More matches than a page, among claims that do not match: the page is
+    # the newest matches, in order (PostgreSQL walks the claims by time and
+    # tests each against its stored vector).
+    made = [claim_factory(text=f"Shelling of village {n}" if n % 3 else f"Talks in town {n}") for n in range(90)]
+    page = list(search_claims(Claim.objects.order_by("-created_at", "-id"), "shelling")[:25])
+    matching = sorted((c for c in made if c.text.startswith("Shelling")), key=lambda c: (c.created_at, c.pk))
+    assert [c.pk for c in page] == [c.pk for c in reversed(matching)][:25]
+
+
+def test_a_search_works_inside_a_subquery(claim_factory):
+    wanted = claim_factory(text="Shelling of the market")
+    claim_factory(text="Talks in the capital")
+    inner = search_claims(Claim.objects.all(), "shelling").values("pk")
+    assert list(Claim.objects.filter(pk__in=inner).values_list("pk", flat=True)) == [wanted.pk]
+
+
+def test_an_edited_claim_is_found_by_its_new_words(claim_factory):
+    claim = claim_factory(text="Talks in the capital")
+    Claim.objects.filter(pk=claim.pk).update(text="Shelling of the capital", search_tokens="shell of the capit")
+    assert search("shelling") == {"Shelling of the capital"}

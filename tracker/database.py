@@ -7,18 +7,19 @@ source rather than PostgreSQL's ``DISTINCT ON``). Where PostgreSQL has a tool
 that SQLite lacks, the code asks here which path to take:
 
 - Claim search matches the stored search tokens with PostgreSQL full-text
-  search, which a GIN index serves (``claims/search.py``, migration
-  ``claims/0004``); elsewhere the same tokens are matched by containment, a
-  scan that a development database can afford.
+  search, on a vector column that PostgreSQL computes and a GIN index serves
+  (``claims/search.py``, migrations ``claims/0004`` and ``claims/0020``);
+  elsewhere the same tokens are matched by containment, a scan that a
+  development database can afford.
 - A statement timeout for one transaction (the health check's): PostgreSQL
   cuts off a statement that runs longer; SQLite, a local file, has none.
 
 Schema that only one database can hold is chosen in its migration, which is
 history and must not change with this module: the claim log's trigger
 (``claims/0002`` on PostgreSQL; ``claims/0008`` on SQLite, which refuses
-updates only) and the search index (``claims/0004``, PostgreSQL only). How
-SQLite is opened (write lock taken when a transaction begins, WAL) is in
-``tracker/settings.py``.
+updates only) and the search vector and its index (``claims/0004``,
+``claims/0020``, PostgreSQL only). How SQLite is opened (write lock taken
+when a transaction begins, WAL) is in ``tracker/settings.py``.
 """
 
 from django.db import DEFAULT_DB_ALIAS, connections

@@ -42,6 +42,7 @@ import json
 import logging
 import multiprocessing
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -89,6 +90,8 @@ def index_for(path: str) -> bytes:
 # What the server does, set by the benchmark between runs (shared memory):
 # answer conditional requests with 304, and serve every twentieth page changed.
 SERVER_STATE = {"honour_conditional": None, "changed": None}
+# The pages the server has: the run's articles and its index; any other address is not found.
+ARTICLE_PATH = re.compile(r"^/\w+/(article-\d+|index-\d+\.html)$")
 
 
 def _is_changed(path: str) -> bool:
@@ -102,6 +105,11 @@ async def _serve_connection(reader, writer):
             head = await reader.readuntil(b"\r\n\r\n")
             method, target = head.split(b" ", 2)[:2]
             path = target.decode()
+            if not ARTICLE_PATH.match(path):
+                # As a real site does, so that the soft-404 probe of a random address finds no page.
+                writer.write(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
+                await writer.drain()
+                continue
             body = index_for(path) if "/index-" in path else page_for(path, _is_changed(path))
             etag = b'"%s"' % hashlib.sha256(body).hexdigest()[:16].encode()
             if SERVER_STATE["honour_conditional"].value and b"if-none-match: " + etag in head.lower():
@@ -239,10 +247,27 @@ def _processes():
                 continue
 
 
+def _serves_database(pid, database: str) -> bool:
+    """Whether the PostgreSQL process ``pid`` is a backend connected to ``database``
+    (its title reads "postgres: 15/main: USER DATABASE HOST(PORT) STATE")."""
+    try:
+        title = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split()
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return len(title) > 3 and title[3] == database
+
+
 def cpu_seconds(worker_pid, server_pid) -> dict[str, float]:
-    """CPU seconds used so far by each party to a run. Processes that have
-    exited count through their parent (its reaped children's time): the
-    worker's main process, and PostgreSQL's postmaster for its backends."""
+    """CPU seconds used so far by each party to a run. The worker's processes
+    that have exited count through its main process (its reaped children's
+    time). PostgreSQL is the backends connected to the benchmark's database,
+    each by its id (``"PostgreSQL <pid>"``, summed by ``CpuUse``), so that a
+    backend that ends within a run takes none of what it used before with
+    it: the server's other databases and its background writers are left
+    out, as the machine may be shared with other work on the same server."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]["NAME"]
     ticks = dict.fromkeys(["worker", "PostgreSQL", "Redis", "page server"], 0)
     for pid, name in _processes():
         fields = _stat(pid)
@@ -250,10 +275,8 @@ def cpu_seconds(worker_pid, server_pid) -> dict[str, float]:
             continue
         if worker_pid is not None and int(fields[2]) == worker_pid:  # the worker's process group
             ticks["worker"] += _ticks(fields, reaped_children=pid == worker_pid)
-        elif name == "postgres":
-            parent = Path(f"/proc/{fields[1]}/comm")
-            postmaster = not parent.exists() or parent.read_text().strip() != "postgres"
-            ticks["PostgreSQL"] += _ticks(fields, reaped_children=postmaster)
+        elif name == "postgres" and _serves_database(pid, database):
+            ticks[f"PostgreSQL {pid}"] = _ticks(fields)
         elif name == "redis-server":
             ticks["Redis"] += _ticks(fields)
         elif pid == server_pid:
@@ -284,7 +307,11 @@ class CpuUse:
 
     def __exit__(self, *exc):
         end, (busy, total) = cpu_seconds(*self.pids), machine_busy()
-        self.used = {party: end[party] - self.start[party] for party in end}
+        self.used = {}
+        for party, seconds in end.items():
+            # A backend that came in the run counts whole; one that left counts nothing.
+            party_name = party.split(" ", 1)[0] if party.startswith("PostgreSQL ") else party
+            self.used[party_name] = self.used.get(party_name, 0) + seconds - self.start.get(party, 0)
         self.busy_share = (busy - self.machine_start[0]) / max(total - self.machine_start[1], 1e-9)
 
     def report(self, n: int) -> str:
@@ -459,6 +486,8 @@ def run_linkinator(index_url: str) -> tuple[float, int]:
 
 def recheck_runs(args, sources, worker, server, media_root) -> list[tuple[str, float, int, int, str]]:
     """The four runs over the same pages; for each (name, seconds, database bytes, archive bytes, CPU report)."""
+    from django.db.models import Count
+
     from sources.models import SourceCheck
 
     honour, changed = SERVER_STATE["honour_conditional"], SERVER_STATE["changed"]
@@ -479,6 +508,8 @@ def recheck_runs(args, sources, worker, server, media_root) -> list[tuple[str, f
             (name, seconds, database_bytes() - database, archive_bytes(media_root) - archive, cpu.report(args.n))
         )
     ids = [source.pk for source in sources]
+    outcomes = SourceCheck.objects.filter(source_id__in=ids).values_list("outcome").annotate(Count("pk"))
+    print("outcomes of the runs' checks:", ", ".join(f"{outcome} {count}" for outcome, count in outcomes))
     latest = SourceCheck.objects.filter(source_id__in=ids).order_by("source_id", "-requested_at")
     found = latest.filter(content_changed=True).values_list("source_id", flat=True)
     expected = {source.pk for source in sources if int(source.url.rsplit("-", 1)[-1]) % 20 == 0}

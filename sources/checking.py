@@ -380,13 +380,19 @@ def _last_good_checks(sources) -> dict[int, SourceCheck]:
     sources = [source for source in sources if source.latest_check_id]
     if not sources:
         return {}
-    # One query on every database (SQLite, the zero-setup default, has no
-    # DISTINCT ON): each source's newest good check, looked up per source, so
-    # the cost follows the batch, not the length of the sources' history.
+    # The same queries on every database (SQLite, the zero-setup default, has
+    # no DISTINCT ON): each source's newest good check, looked up per source,
+    # so the cost follows the batch, not the length of the sources' history.
+    # Two queries, not one: with the ids as a subquery, PostgreSQL hashed the
+    # whole check table to join them (a sequential scan of every check ever
+    # made, for every batch); as a list, they are found by the primary key.
     newest_good = SourceCheck.objects.good().filter(source=OuterRef("pk")).order_by("-finished_at", "-pk").values("pk")
-    newest_ids = Source.objects.filter(pk__in=[source.pk for source in sources]).values(last=Subquery(newest_good[:1]))
+    newest_ids = Source.objects.filter(pk__in=[source.pk for source in sources]).values_list(
+        Subquery(newest_good[:1]), flat=True
+    )
     good = (
-        SourceCheck.objects.filter(pk__in=newest_ids)
+        SourceCheck.objects.filter(pk__in=[pk for pk in newest_ids if pk is not None])
+        .order_by()
         .only("source_id", "stored_text", "title", "sha256", "warc", "final_url", "etag", "last_modified")
         .annotate(text_length=Length("stored_text__text"))
     )

@@ -17,9 +17,17 @@ profile ``identical-payload-digest`` when the body came again with the same
 digest, ``server-not-modified`` when the server answered 304. Replay tools
 follow it to the original. The archive files are content-addressed
 (``sources/blobs.py``): named by their SHA-256, written once, whole or not at all.
+
+A batch's revisit records go into one file (``store_records``), each check's
+records a run of gzip members in it that reads as a WARC file of its own
+(``SourceCheck.warc_offset`` and ``warc_length`` say where): a file and its
+fsync per batch rather than per check, and a filesystem block per batch
+rather than a 4 KB block for each record of under 1 KB. A page archived whole
+has its file to itself.
 """
 
 import functools
+import hashlib
 import io
 from dataclasses import dataclass
 
@@ -112,26 +120,54 @@ def _as_sent(exchange: Exchange) -> bytes:
     return (b"%x\r\n%s\r\n" % (len(body), body) if body else b"") + b"0\r\n\r\n"
 
 
-def archive(result: FetchResult, seen_before: str = "") -> tuple[str, str]:
-    """Store ``result`` as a WARC file in the media storage where check
-    archives live; returns its name there and its SHA-256. ``seen_before``
-    names the archive of the check that last saw the same page (a 304, or
-    the same body): its response, or what its revisit points at, is the
-    original the page's revisit record points at."""
-    # With nothing to point at, the page is archived whole (a 304 as it came).
-    original = original_response(seen_before) if seen_before else None
-    return blobs.store(warc_bytes(result, original), ARCHIVE_FOLDER, ".warc.gz")
+@dataclass(frozen=True)
+class Stored:
+    """Where a check's WARC records were stored: the file's name, the
+    SHA-256 of the records, and where they lie in the file when it holds
+    other checks' too (``None`` when the file is theirs alone)."""
+
+    name: str
+    sha256: str
+    offset: int | None = None
+    length: int | None = None
+
+
+def archive(result: FetchResult, original: Original | None = None) -> Stored:
+    """Store ``result`` as a WARC file of its own in the media storage where
+    check archives live, a revisit of ``original`` when given."""
+    return store_records([warc_bytes(result, original)])[0]
+
+
+def store_records(checks_records: list[bytes]) -> list[Stored]:
+    """Store the WARC records of one or more checks (``warc_bytes`` of each)
+    in one file, in this order; where each check's records are. Gzip members
+    one after another are one gzipped WARC file, so the file reads whole, and
+    each check's part reads alone."""
+    name, digest = blobs.store(b"".join(checks_records), ARCHIVE_FOLDER, ".warc.gz")
+    if len(checks_records) == 1:
+        return [Stored(name, digest)]
+    stored, offset = [], 0
+    for records in checks_records:
+        stored.append(Stored(name, hashlib.sha256(records).hexdigest(), offset, len(records)))
+        offset += len(records)
+    return stored
 
 
 @functools.lru_cache(maxsize=4096)
-def original_response(archive_name: str) -> Original | None:
+def original_response(archive_name: str, offset: int | None = None, length: int | None = None) -> Original | None:
     """The original response record behind the page in the archive
-    ``archive_name`` (its last response, or what its last revisit points
-    at); ``None`` if there is none to point at. Cached: archives never change."""
+    ``archive_name`` (or in its part at ``offset``, ``length`` bytes long:
+    the records of one check of a batch): its last response, or what its
+    last revisit points at; ``None`` if there is none to point at. Cached:
+    archives never change."""
     found = None
     try:
         with default_storage.open(archive_name, "rb") as file:
-            for record in ArchiveIterator(file, no_record_parse=True):  # the WARC headers are enough
+            records = file
+            if offset is not None:
+                file.seek(offset)
+                records = io.BytesIO(file.read(length))
+            for record in ArchiveIterator(records, no_record_parse=True):  # the WARC headers are enough
                 headers = record.rec_headers
                 if record.rec_type == "response" and headers.get_header("WARC-Payload-Digest"):
                     found = Original(
@@ -154,8 +190,9 @@ def original_response(archive_name: str) -> Original | None:
 
 def is_revisit(archive_name: str) -> bool:
     """Whether the page in the archive ``archive_name`` is a ``revisit``
-    record: it holds no body that another archive's revisit could point at.
-    ``False`` for an archive that cannot be read."""
+    record: it holds no body that another archive's revisit could point at
+    (a file of a batch's revisits holds nothing else). ``False`` for an
+    archive that cannot be read."""
     page = None
     try:
         with default_storage.open(archive_name, "rb") as file:

@@ -46,7 +46,7 @@ from django.db.models.functions import Length
 from django.utils import timezone
 
 from . import blobs, soft_404, soft_limit
-from .archive import archive
+from .archive import Original, Stored, archive, original_response, store_records, warc_bytes
 from .bulk import update_fields
 from .choices import CheckOutcome, SourceHealth
 from .extract import PageText, extract
@@ -60,12 +60,17 @@ logger = logging.getLogger(__name__)
 # What a check records of its fetch, written when the check finishes.
 RECORDED_FIELDS = [
     "outcome", "http_status", "final_url", "redirect_chain", "content_type", "latency_ms", "error", "bytes",
-    "sha256", "etag", "last_modified", "title", "stored_text", "warc", "warc_sha256", "content_changed", "went_away",
-    "finished_at", "retry_at",
+    "sha256", "etag", "last_modified", "title", "stored_text", "warc", "warc_sha256", "warc_offset", "warc_length",
+    "content_changed", "went_away", "finished_at", "retry_at",
 ]  # fmt: skip
 SOURCE_STATE_FIELDS = [
     "health", "gone_at", "content_changed_at", "title", "latest_check", "next_check_at", "check_waiting_since",
     "failures_in_a_row",
+]  # fmt: skip
+# What a re-check needs of the source's last good check.
+LAST_GOOD_FIELDS = [
+    "source_id", "stored_text", "title", "sha256", "warc", "warc_offset", "warc_length", "final_url", "etag",
+    "last_modified",
 ]  # fmt: skip
 OVERRUN = FetchResult(outcome=CheckOutcome.TIMEOUT, error="The check ran past its time limit.")
 
@@ -74,15 +79,17 @@ OVERRUN = FetchResult(outcome=CheckOutcome.TIMEOUT, error="The check ran past it
 class Observation:
     """What one fetch of a page brought back, ready to record on its check:
     a page read now (``page``), or the page of the source's last good check
-    seen again unchanged (``same_as``), whose text is not read a second time."""
+    seen again unchanged (``same_as``), whose text is not read a second time.
+    Its archive is ``stored`` already, or, for a page seen again, is its
+    ``revisit`` records, stored with the batch's others (``_store_revisits``)."""
 
     result: FetchResult
     page: PageText | None = None
     same_as: SourceCheck | None = None
     sha256: str = ""
     validators: Validators = field(default_factory=Validators)
-    warc_name: str = ""
-    warc_sha256: str = ""
+    stored: Stored | None = None
+    revisit: bytes = b""
 
 
 def warm_up() -> None:
@@ -203,7 +210,7 @@ def _observe(checks: list[SourceCheck], last_good: dict[int, SourceCheck], limit
     source's last good check, ``last_good``) and record what came back, until
     the task's soft ``limit`` is reached."""
     pool = ThreadPoolExecutor(max_workers=len(checks), thread_name_prefix="fetch")
-    fetching = {}
+    fetching, revisits = {}, []
     for check in checks:
         previous = last_good.get(check.source_id)
         validators = _validators_of(previous) if previous else None
@@ -214,7 +221,10 @@ def _observe(checks: list[SourceCheck], last_good: dict[int, SourceCheck], limit
             # Popped (as_completed lets go of it too), so that a page's bytes
             # are freed once it is recorded, not when the whole batch is.
             check = fetching.pop(future)
-            _record(check, _observation_of(future, check, last_good.get(check.source_id), limit))
+            observation = _observation_of(future, check, last_good.get(check.source_id), limit)
+            _record(check, observation)
+            if observation.revisit:
+                revisits.append((check, observation.revisit))
     except SoftTimeLimitExceeded:
         # Past the task's soft limit (a slow page, a long extraction): record
         # the unfinished checks as timed out rather than leave their rows open.
@@ -223,6 +233,26 @@ def _observe(checks: list[SourceCheck], last_good: dict[int, SourceCheck], limit
                 _record(check, Observation(OVERRUN))
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
+    _store_revisits(revisits)
+
+
+def _store_revisits(revisits: list[tuple[SourceCheck, bytes]]) -> None:
+    """Store the revisit records of the batch's pages seen again (each
+    check's, ``(check, records)``) in one file, and point each check at its
+    part. Should that fail on our side (a full disk), those checks are
+    recorded as failed, as a check whose own archive failed is."""
+    if not revisits:
+        return
+    try:
+        stored = store_records([records for _check, records in revisits])
+    except Exception as exc:
+        logger.exception("Archiving the revisits of %s checks failed on our side.", len(revisits))
+        error = f"The check failed on our side ({type(exc).__name__}); the worker's log has the details."
+        for check, _records in revisits:
+            _record(check, Observation(FetchResult(outcome=CheckOutcome.CHECK_FAILED, error=error)))
+        return
+    for (check, _records), where in zip(revisits, stored, strict=True):
+        _set_archive(check, where)
 
 
 def _validators_of(check: SourceCheck) -> Validators:
@@ -274,17 +304,28 @@ def observe(result: FetchResult, previous: SourceCheck | None = None) -> Observa
             gone_because = soft_404.judge(result, page, _text_length(previous))
             if gone_because:
                 result = dataclasses.replace(result, outcome=CheckOutcome.SOFT_NOT_FOUND, error=gone_because)
-    # Last, so that a failure before leaves no stray file; a page seen again is archived as a revisit.
-    warc_name, warc_sha256 = archive(result, seen_before=same_as.warc.name if same_as else "")
+    # Last, so that a failure before leaves no stray file. A page seen again
+    # is a revisit of the response its last good check's archive holds or
+    # points at, stored with the batch's; with nothing to point at, it is
+    # archived whole (a 304 as it came).
+    original = _original_of(same_as) if same_as else None
+    if original is not None:
+        stored, revisit = None, warc_bytes(result, original)
+    else:
+        stored, revisit = archive(result), b""
     return Observation(
         result,
         page=page,
         same_as=same_as,
         sha256=sha256,
         validators=validators,
-        warc_name=warc_name,
-        warc_sha256=warc_sha256,
+        stored=stored,
+        revisit=revisit,
     )
+
+
+def _original_of(check: SourceCheck) -> Original | None:
+    return original_response(check.warc.name, check.warc_offset, check.warc_length) if check.warc else None
 
 
 def _text_length(check: SourceCheck | None) -> int | None:
@@ -313,10 +354,15 @@ def _record(check: SourceCheck, observation: Observation) -> None:
         check.title, check.stored_text = page.title, StoredText(sha256=StoredText.digest(page.text), text=page.text)
     else:
         check.title, check.stored_text = "", None
-    check.warc, check.warc_sha256 = observation.warc_name, observation.warc_sha256
+    _set_archive(check, observation.stored or Stored(name="", sha256=""))
     check.finished_at = timezone.now()
     if result.retry_after is not None:
         check.retry_at = check.finished_at + timedelta(seconds=result.retry_after)
+
+
+def _set_archive(check: SourceCheck, stored: Stored) -> None:
+    check.warc, check.warc_sha256 = stored.name, stored.sha256
+    check.warc_offset, check.warc_length = stored.offset, stored.length
 
 
 def _finish(checks: list[SourceCheck]) -> None:
@@ -393,7 +439,7 @@ def _last_good_checks(sources) -> dict[int, SourceCheck]:
     good = (
         SourceCheck.objects.filter(pk__in=[pk for pk in newest_ids if pk is not None])
         .order_by()
-        .only("source_id", "stored_text", "title", "sha256", "warc", "final_url", "etag", "last_modified")
+        .only(*LAST_GOOD_FIELDS)
         .annotate(text_length=Length("stored_text__text"))
     )
     return {check.source_id: check for check in good}

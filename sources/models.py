@@ -252,6 +252,11 @@ class SourceCheck(models.Model):
     )
     warc = models.FileField(_("WARC archive"), upload_to="warc/%Y/%m/", blank=True)
     warc_sha256 = models.CharField(_("SHA-256 of the WARC file"), max_length=64, blank=True)
+    # Where this check's records lie in ``warc`` when the file holds a whole
+    # batch's revisit records (``sources.archive.store_records``); empty when
+    # the file is this check's alone. ``warc_sha256`` is then that of its part.
+    warc_offset = models.PositiveBigIntegerField(_("offset in the WARC file"), null=True, blank=True, editable=False)
+    warc_length = models.PositiveIntegerField(_("length in the WARC file"), null=True, blank=True, editable=False)
 
     objects = SourceCheckQuerySet.as_manager()
 
@@ -286,6 +291,17 @@ class SourceCheck(models.Model):
             texts = StoredText.objects.in_bulk({check.stored_text_id for check in missing})
             for check in missing:
                 check.stored_text = texts[check.stored_text_id]
+
+    def archive_bytes(self) -> bytes:
+        """This check's WARC records as stored (gzipped): its file, or its part
+        of the file it shares with its batch; ``b""`` if it has none."""
+        if not self.warc:
+            return b""
+        with self.warc.open("rb") as file:
+            if self.warc_offset is None:
+                return file.read()
+            file.seek(self.warc_offset)
+            return file.read(self.warc_length)
 
     @property
     def text(self) -> str:

@@ -11,6 +11,7 @@ import time
 
 import pytest
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 from warcio.archiveiterator import ArchiveIterator
 
@@ -21,7 +22,7 @@ from sources import blobs, checking
 from sources.archive import IDENTICAL_PAYLOAD, SERVER_NOT_MODIFIED
 from sources.choices import CheckOutcome, SourceHealth
 from sources.models import SourceCheck, StoredText
-from sources.services import request_check
+from sources.services import request_check, request_checks
 from tests import test_source_checks as checks_module
 from tests.test_source_checks import QUOTE, check_now, page
 
@@ -253,9 +254,8 @@ def test_a_claim_edited_since_its_match_is_matched_again_on_an_unchanged_page(
 
 
 def records_of(check):
-    """The records of ``check``'s archive, as warcio reads them back."""
-    with SourceCheck.objects.get(pk=check.pk).warc.open("rb") as file:
-        data = file.read()
+    """The records of ``check``'s archive, as warcio reads them back, and its bytes."""
+    data = SourceCheck.objects.get(pk=check.pk).archive_bytes()
     return [
         (record.rec_type, record.rec_headers, record.content_stream().read())
         for record in ArchiveIterator(io.BytesIO(data))
@@ -281,6 +281,60 @@ def test_an_unchanged_page_is_archived_as_a_revisit_of_its_original(linked_claim
         assert revisit.get_header("WARC-Payload-Digest") == original[1].get_header("WARC-Payload-Digest")
         assert records[0][2] == b""
         assert len(data) < 1024
+
+
+def test_the_revisits_of_a_batch_share_one_file_and_each_reads_back_alone(
+    linked_claim, loopback_server, allow_loopback, client, reviewer, settings
+):
+    paths = ["/one", "/two", "/three"]
+    sources = []
+    for path in paths:
+        loopback_server.route(path, body=page(QUOTE, title=path))
+        sources.append(linked_claim(path=path).source_links.get().source)
+    firsts = [check_now(source) for source in sources]
+    requested_at = timezone.now()
+    request_checks([source.pk for source in sources], requested_at=requested_at)
+
+    agains = checking.run_checks([(source.pk, requested_at) for source in sources])
+
+    assert len(agains) == 3
+    assert len({again.warc.name for again in agains}) == 1
+    assert sorted(again.warc_offset for again in agains)[0] == 0
+    client.force_login(reviewer)
+    for again in agains:
+        first = next(first for first in firsts if first.source_id == again.source_id)
+        (original, _request), _ = records_of(first)
+        records, data = records_of(again)
+        assert [record[0] for record in records] == ["revisit", "request"]
+        revisit = records[0][1]
+        assert revisit.get_header("WARC-Refers-To") == original[1].get_header("WARC-Record-ID")
+        assert revisit.get_header("WARC-Target-URI") == first.final_url
+        assert hashlib.sha256(data).hexdigest() == again.warc_sha256
+        assert len(data) < 1024
+        downloaded = client.get(reverse("sources:check_archive", args=[again.pk]))
+        assert b"".join(downloaded.streaming_content) == data
+    # The file itself is the batch's records, one check's after another.
+    whole = (settings.MEDIA_ROOT / agains[0].warc.name).read_bytes()
+    assert hashlib.sha256(whole).hexdigest() in agains[0].warc.name
+    assert [record.rec_type for record in ArchiveIterator(io.BytesIO(whole))] == ["revisit", "request"] * 3
+
+
+def test_a_revisit_in_a_batch_file_is_revisited_again(linked_claim, loopback_server, allow_loopback):
+    loopback_server.route("/one", body=page(QUOTE))
+    loopback_server.route("/two", body=page(QUOTE, title="纳卡"))
+    sources = [linked_claim(path=path).source_links.get().source for path in ("/one", "/two")]
+    firsts = [check_now(source) for source in sources]
+    for _ in range(2):
+        requested_at = timezone.now()
+        request_checks([source.pk for source in sources], requested_at=requested_at)
+        agains = checking.run_checks([(source.pk, requested_at) for source in sources])
+
+    for again in agains:
+        first = next(first for first in firsts if first.source_id == again.source_id)
+        (original, _request), _ = records_of(first)
+        records, _ = records_of(again)
+        assert records[0][0] == "revisit"
+        assert records[0][1].get_header("WARC-Refers-To") == original[1].get_header("WARC-Record-ID")
 
 
 def test_a_304_is_archived_as_a_server_not_modified_revisit(linked_claim, loopback_server, allow_loopback):

@@ -64,7 +64,8 @@ def write_history(sources: int, rechecks: int) -> None:
         body = page_for(f"/report-{number}")
         result = fetched(source.url, body)
         text = StoredText.objects.create(sha256=StoredText.digest(body.decode()), text=body.decode())
-        first_name, first_sha = archive(result)
+        first = archive(result)
+        first_name, first_sha = first.name, first.sha256
         original = original_response(first_name)
         common = {"source": source, "outcome": "ok", "http_status": 200, "final_url": source.url, "bytes": len(body)}
         common |= {"sha256": hashlib.sha256(body).hexdigest(), "stored_text": text, "title": f"Report {number}"}

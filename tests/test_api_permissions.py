@@ -148,11 +148,12 @@ def world(make_user, claim_factory, settings, tmp_path):
         source=source, requested_at=source.check_requested_at, started_at=now, finished_at=now, outcome=CheckOutcome.OK
     )
     page = b"<p>Shusha</p>"
-    check.warc, check.warc_sha256 = archive(
+    stored = archive(
         FetchResult(
             outcome=CheckOutcome.OK, http_status=200, body=page, exchanges=[Exchange(source.url, 200, wire_body=page)]
         ),
     )
+    check.warc, check.warc_sha256 = stored.name, stored.sha256
     check.save()
     return {
         "open": open_claim.pk,

@@ -21,8 +21,10 @@ from claims.services import add_evidence
 from claims.workflow import change_status
 from intelligence.models import ContradictionFlag, FlagKind
 from sources import blobs
+from sources.checking import run_checks
 from sources.models import SourceCheck, StoredText
 from sources.retention import prune_history, prune_sources
+from sources.services import request_checks
 from tests import test_source_checks as checks_module
 from tests.test_source_checks import QUOTE, check_now, page
 
@@ -91,6 +93,38 @@ def test_of_an_unchanged_run_the_first_and_last_are_kept_and_the_rest_pruned(
     link.refresh_from_db()
     link.source.refresh_from_db()
     assert link.matched_check_id == link.source.latest_check_id == checks[-1].pk
+
+
+def test_a_file_of_a_batchs_revisits_is_deleted_only_once_no_check_names_it(
+    linked_claim, loopback_server, allow_loopback, settings
+):
+    paths = ("/one", "/two")
+    for path in paths:
+        loopback_server.route(path, body=page(QUOTE, title=path))
+    source_ids = [linked_claim(path=path).source_links.get().source_id for path in paths]
+    histories = {source_id: [] for source_id in source_ids}
+    for _ in range(5):
+        requested_at = timezone.now()
+        request_checks(source_ids, requested_at=requested_at)
+        for check in run_checks([(source_id, requested_at) for source_id in source_ids]):
+            histories[check.source_id].append(check)
+    one, two = histories.values()
+    assert [check.warc.name for check in one[1:]] == [check.warc.name for check in two[1:]]
+    age(one)
+    age(two, days=10)  # too young to prune
+
+    prune_sources(source_ids, grace=0)
+
+    assert kept(one) == [1, 5]
+    assert [archive_exists(settings, check) for check in one] == [True] * 5  # the second source's checks name them
+    for check in two:
+        assert next(ArchiveIterator(io.BytesIO(check.archive_bytes()))).rec_type in ("response", "revisit")
+
+    age(two)
+    prune_sources(source_ids, grace=0)
+
+    assert kept(two) == [1, 5]
+    assert [archive_exists(settings, check) for check in one] == [True, False, False, False, True]
 
 
 def test_young_checks_and_each_sources_newest_are_kept(linked_claim, loopback_server, allow_loopback, settings):

@@ -281,7 +281,9 @@ def observe(result: FetchResult, previous: SourceCheck | None = None) -> Observa
     """What a fetch of a source brought back: if a page, hashed,
     archived and read, unless it is the page of ``previous`` (the source's
     last good check) seen again, which the server said (304) or its body's
-    hash does. A page read anew that is gone though it answered (a soft 404,
+    hash does: that page is not read again, and its archive is ``revisit``
+    records, left for the caller to store with its batch's others. A page
+    read anew that is gone though it answered (a soft 404,
     ``soft_404.judge``) is observed as ``SOFT_NOT_FOUND``, archived and read
     all the same, as the evidence of what the address showed."""
     if result.outcome not in CheckOutcome.successes():

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import member_accounts
 from sources.choices import SourceHealth
 from sources.models import Outlet
+from tracker.widgets import LongSelect
 
 from .choices import ClaimKind, ClaimStatus, EvidenceGrade, Language
 from .models import Actor, Claim, ClaimSource, Event
@@ -30,9 +31,11 @@ class ClaimFilterSet(django_filters.FilterSet):
         label=_("Evidence grade"), choices=EvidenceGrade.choices, field_name="grade__grade", distinct=False
     )
     language = django_filters.ChoiceFilter(label=_("Language"), choices=Language.choices)
-    event = django_filters.ModelChoiceFilter(label=_("Event"), queryset=Event.objects.all())
-    claimant = django_filters.ModelChoiceFilter(label=_("Claimant"), queryset=Actor.objects.all())
-    outlet = django_filters.ModelChoiceFilter(label=_("Outlet"), queryset=Outlet.objects.all(), method="filter_outlet")
+    event = django_filters.ModelChoiceFilter(label=_("Event"), queryset=Event.objects.all(), widget=LongSelect)
+    claimant = django_filters.ModelChoiceFilter(label=_("Claimant"), queryset=Actor.objects.all(), widget=LongSelect)
+    outlet = django_filters.ModelChoiceFilter(
+        label=_("Outlet"), queryset=Outlet.objects.all(), method="filter_outlet", widget=LongSelect
+    )
     source_health = django_filters.ChoiceFilter(
         label=_("Source health"), choices=SourceHealth.choices, method="filter_source_health"
     )

@@ -1,48 +1,119 @@
-"""Load test: the production web server (``bin/serve web``: gunicorn with
-``tracker/gunicorn.conf.py``, DEBUG off) on loopback, against a database filled
-by ``manage.py generate_data``, with N concurrent clients, each a logged-in
-reviewer browsing: the claim list with filters, searches in English and
-Chinese, claim pages, event pages, and the API's claim list. Prints per page
-the requests, p50/p95/p99 in milliseconds and the errors (any answer but 200,
-or no answer), and the throughput; several runs, each bounded in time.
+"""Load test: simulated reviewers on the production web server while a worker
+checks the sources they submit.
 
-    DATABASE_URL=postgres://.../tracker_bench .venv/bin/python manage.py generate_data --claims 100000
-    DATABASE_URL=postgres://.../tracker_bench .venv/bin/python -m bench.load --clients 50 --seconds 300 --runs 1
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/tracker_bench
+    DEMO_DATA_ALLOWED=true .venv/bin/python manage.py generate_data --claims 100000
+    .venv/bin/python -m bench.load [--reviewers 50] [--seconds 300] [--think 1 3]
 
-A script, not a test: the figures depend on the machine (and on what else runs on it).
+Starts, on loopback only: the web server as in production (``bin/serve web``:
+gunicorn with ``tracker/gunicorn.conf.py``, DEBUG off), a Celery worker
+(``bin/serve worker``: every queue, as ``bin/run`` has it) and a page server
+standing for the news sites (``NewsSite``), which the submitted sources
+point at. The worker alone may fetch loopback addresses
+(``FETCH_ALLOWED_NETWORKS``), and its per-host limits are lifted, since the
+one page server stands for many outlets. No beat: the checks come from the
+submissions, and beat's re-checks of the generated sources would measure
+something else (``bench/queues.py`` does).
+
+Each simulated reviewer has a session of their own and, like locust's
+``between(1, 3)``, pauses 1 to 3 s (uniformly) before each request: the time
+to glance at a page and click. That is quick for a reviewer who reads (a
+claim takes longer than 3 s to read), so the load is on the heavy side;
+without the pause, 50 clients on 2 cores would be 50 requests always queued,
+which is a throughput test, not 50 reviewers. Each step is chosen by weight
+(``STEPS``): the claim list with filters, searches in English and Chinese,
+claim pages, event pages, the API's list, submitting a claim through the
+form (CSRF and all; when similar claims are shown, confirming it is another
+claim) and adding evidence from a claim's page.
+
+Prints per page the requests, p50/p95/p99 in milliseconds, the errors (a
+page not answered 200, a form not answered with its redirect, or no answer)
+and the rate, the 300 ms target for the list, search and claim pages, and
+the worker's checks of the submitted sources: how many were done during the
+run and within a grace period after it, their outcomes and their waits
+from request to result. A script, not a test: the figures depend on the
+machine and on what else runs on it.
 """
 
 import argparse
+import multiprocessing
 import os
 import random
+import re
 import secrets
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections import defaultdict
+import uuid
+from collections import Counter, defaultdict
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
 
+from bench.source_checks import page_for
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-SECRET_KEY = secrets.token_urlsafe(48)
 # Production mode on plain loopback HTTP: no TLS redirect, no HSTS; the API's
-# per-user throttle lifted (one reviewer's token stands for many reviewers here).
+# per-user throttle lifted (one token stands for every reviewer here).
 SERVER_ENV = {
     "DEBUG": "false",
-    "SECRET_KEY": SECRET_KEY,
+    "SECRET_KEY": secrets.token_urlsafe(48),
     "ALLOWED_HOSTS": "127.0.0.1",
     "SECURE_SSL_REDIRECT": "false",
     "SECURE_HSTS_SECONDS": "0",
     "API_THROTTLE_USER": "1000000/min",
     "LOG_LEVEL": "WARNING",
 }
-SEARCHES = ["shelling", "soldiers killed", "炮击", "士兵死亡", "market"]
+# The worker fetches the page server on loopback, which it refuses otherwise.
+WORKER_ENV = {
+    "FETCH_ALLOWED_NETWORKS": "127.0.0.1/32",
+    "FETCH_HOST_CONCURRENCY": "100000",
+    "FETCH_HOST_RATE": "100000000/second",
+}
+SEARCHES = ["shelling", "soldiers killed", "market", "civilians injured", "炮击", "士兵死亡", "平民", "市场遇袭"]
+# How often a reviewer takes each step, as locust's task weights.
+STEPS = {"list": 30, "search": 25, "claim": 20, "event": 10, "api_list": 5, "submit": 5, "evidence": 5}
+# Pages with the issue's p95 target.
+TARGET_MS = 300
+TARGET_PAGES = ("list", "search", "claim")
+# A sentence of every page the page server serves, quoted by the submitted sources.
+QUOTE = "At least 27 people were killed and 200 injured when shells hit the central market"
+CHECK_GRACE_SECONDS = 60
+_CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+_CSRF_COOKIE = re.compile(r"csrftoken=([^;]+)")
+_ARTICLE = re.compile(r"/(claim|evidence)-\d+$")
+
+
+class NewsSite(BaseHTTPRequestHandler):
+    """The news sites the submitted sources point at: an article (about 6 KB,
+    holding ``QUOTE``) at each address the reviewers submit, and 404 at any
+    other, as the soft-404 probe (``sources/soft_404.py``) expects of a real site."""
+
+    def do_GET(self):
+        found = _ARTICLE.search(self.path)
+        body = page_for(self.path) if found else b"<!doctype html><title>Not found</title><p>Not found</p>"
+        self.send_response(200 if found else 404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format, *args):
+        pass
+
+
+def start_news_site():
+    """The news sites' server, in a process of its own; returns (process, port)."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), NewsSite)
+    process = multiprocessing.get_context("fork").Process(target=server.serve_forever, daemon=True)
+    process.start()
+    server.server_close()
+    return process, server.server_address[1]
 
 
 def free_port() -> int:
@@ -51,63 +122,157 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def prepare():
-    """The reviewer's session cookie and API token, and the claims and events to visit."""
+def prepare(reviewers: int):
+    """A session for each reviewer (members of the reviewer role), an API
+    token, and the claims, events and statuses to visit."""
     os.environ.update(SERVER_ENV)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
+    sys.path.insert(0, str(BASE_DIR))
     import django
 
     django.setup()
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.auth.models import User
+    from django.contrib.auth.models import Group, User
     from django.contrib.sessions.backends.db import SessionStore
 
+    from accounts.roles import Role
     from accounts.tokens import replace
-    from claims.generation import GENERATOR_USERNAME
     from claims.models import Claim, Event
 
-    user = User.objects.get(username=GENERATOR_USERNAME)
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
+    group = Group.objects.get(name=Role.REVIEWER)
+    sessions = []
+    for n in range(reviewers):
+        user, _created = User.objects.get_or_create(username=f"load-reviewer-{n}")
+        user.groups.add(group)
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        sessions.append(session.session_key)
     token = replace(user, "load test")
     claims = list(Claim.objects.order_by("?").values_list("pk", flat=True)[:2000])
-    events = list(Event.objects.order_by("?").values_list("slug", flat=True)[:200])
-    if not claims:
-        sys.exit("No claims: run manage.py generate_data first.")
-    return session.session_key, token, claims, events
+    events = list(Event.objects.order_by("?").values_list("pk", "slug")[:200])
+    if not claims or not events:
+        sys.exit("No claims or events: run manage.py generate_data first.")
+    return {"sessions": sessions, "token": token, "claims": claims, "events": events}
 
 
-def pages(claims, events, rng):
-    """The page kinds a reviewer visits, each a function giving a path to visit."""
-    statuses, languages = ["unverified", "in_review"], ["en", "zh"]
-    return {
-        "list": lambda: f"/claims/?status={rng.choice(statuses)}&language={rng.choice(languages)}",
-        "search": lambda: f"/claims/?q={rng.choice(SEARCHES)}",
-        "claim": lambda: f"/claims/{rng.choice(claims)}/",
-        "event": lambda: f"/events/{rng.choice(events)}/",
-        "api_list": lambda: f"/api/claims/?status={rng.choice(statuses)}",
-    }
+class Reviewer:
+    """One simulated reviewer: a session of their own, a step chosen by
+    weight, a pause before each request."""
 
+    def __init__(self, http, session_key, data, sources_url, think, rng, record):
+        self.http, self.data, self.sources_url, self.think, self.rng = http, data, sources_url, think, rng
+        self.cookies = {"sessionid": session_key}
+        self.record = record
+        self.submitted = 0
 
-def client(url, session_key, token, claims, events, deadline, results, seed):
-    rng = random.Random(seed)
-    kinds = pages(claims, events, rng)
-    cookie = {"Cookie": f"sessionid={session_key}"}
-    api = {"Authorization": f"Token {token}", "Accept": "application/json"}
-    with httpx.Client(base_url=url, timeout=30) as http:
+    def run(self, deadline):
+        steps, weights = list(STEPS), list(STEPS.values())
         while time.monotonic() < deadline:
-            kind = rng.choice(list(kinds))
-            path = kinds[kind]()
-            started = time.perf_counter()
-            try:
-                answer = http.get(path, headers=api if kind == "api_list" else cookie)
-                ok = answer.status_code == 200
-            except httpx.HTTPError:
-                ok = False
-            results[kind].append(((time.perf_counter() - started) * 1000, ok))
+            getattr(self, f"step_{self.rng.choices(steps, weights)[0]}")()
+
+    def request(self, kind, method, path, answered=lambda answer: answer.status_code == 200, **kwargs):
+        """One request after the reviewer's pause, timed and recorded under
+        ``kind``: an error unless ``answered`` says the answer is the one expected."""
+        time.sleep(self.rng.uniform(*self.think))
+        headers = {"Cookie": "; ".join(f"{name}={value}" for name, value in self.cookies.items())}
+        started = time.perf_counter()
+        try:
+            answer = self.http.request(method, path, headers={**headers, **kwargs.pop("headers", {})}, **kwargs)
+        except httpx.HTTPError:
+            answer = None
+        elapsed = (time.perf_counter() - started) * 1000
+        ok = answer is not None and answered(answer)
+        if answer is not None:
+            # The CSRF cookie is Secure in production, so it is kept here rather than by httpx over plain HTTP.
+            for cookie in answer.headers.get_list("set-cookie"):
+                if found := _CSRF_COOKIE.match(cookie):
+                    self.cookies["csrftoken"] = found.group(1)
+        self.record(kind, elapsed, ok)
+        return answer
+
+    def step_list(self):
+        rng = self.rng
+        filters = {"status": rng.choice(["unverified", "in_review"]), "language": rng.choice(["en", "zh"])}
+        if rng.random() < 0.3:
+            filters["event"] = rng.choice(self.data["events"])[0]
+        if rng.random() < 0.3:
+            filters["ordering"] = rng.choice(["-stated", "date", "-created"])
+        self.request("list", "GET", "/claims/", params=filters)
+
+    def step_search(self):
+        self.request("search", "GET", "/claims/", params={"q": self.rng.choice(SEARCHES)})
+
+    def step_claim(self):
+        self.request("claim", "GET", f"/claims/{self.rng.choice(self.data['claims'])}/")
+
+    def step_event(self):
+        self.request("event", "GET", f"/events/{self.rng.choice(self.data['events'])[1]}/")
+
+    def step_api_list(self):
+        api = {"Authorization": f"Token {self.data['token']}", "Accept": "application/json"}
+        self.request("api_list", "GET", "/api/claims/", params={"status": "unverified"}, headers=api)
+
+    def step_submit(self):
+        """The submission form, filled and sent; confirmed as another claim when similar ones are shown."""
+        form = self.request("claim_form", "GET", "/claims/new/")
+        if form is None or not (token := _CSRF_FIELD.search(form.text)):
+            return
+        self.submitted += 1
+        killed = self.rng.randint(2, 90)
+        data = {
+            "csrfmiddlewaretoken": token.group(1),
+            "claim-text": f"Shelling of the central market killed at least {killed} civilians, officials said "
+            f"({self.sources_url.split('/', 3)[-1]} report {self.submitted}).",
+            "claim-language": "en",
+            "claim-kind": "casualty_figure",
+            "claim-event": self.rng.choice(self.data["events"])[0],
+            "claim-stated_on": "2026-11-30",
+            "figures-TOTAL_FORMS": "1",
+            "figures-INITIAL_FORMS": "0",
+            "figures-0-category": "killed",
+            "figures-0-population": "civilians",
+            "figures-0-qualifier": "at_least",
+            "figures-0-low": str(killed),
+            "presences-TOTAL_FORMS": "0",
+            "presences-INITIAL_FORMS": "0",
+            "sources-TOTAL_FORMS": "1",
+            "sources-INITIAL_FORMS": "0",
+            "sources-0-url": f"{self.sources_url}/claim-{self.submitted}",
+            "sources-0-role": "origin",
+            "sources-0-quoted_passage": QUOTE,
+        }
+        answer = self.request("submit", "POST", "/claims/new/", answered=lambda a: _saved(a) or _similar(a), data=data)
+        if answer is not None and _similar(answer):
+            self.request("submit", "POST", "/claims/new/", answered=_saved, data={**data, "confirm_not_duplicate": "1"})
+
+    def step_evidence(self):
+        """A claim's page, then evidence added with its form."""
+        pk = self.rng.choice(self.data["claims"])
+        page = self.request("claim", "GET", f"/claims/{pk}/")
+        if page is None or not (token := _CSRF_FIELD.search(page.text)):
+            return
+        self.submitted += 1
+        data = {
+            "csrfmiddlewaretoken": token.group(1),
+            "stance": self.rng.choice(["supports", "refutes", "context"]),
+            "source_url": f"{self.sources_url}/evidence-{self.submitted}",
+            "quoted_passage": QUOTE,
+            "note": "Seen by the load test.",
+        }
+        self.request("evidence", "POST", f"/claims/{pk}/evidence/", answered=_saved, data=data)
+
+
+def _saved(answer) -> bool:
+    """A form's answer when it was saved: the redirect to what it saved."""
+    return answer.status_code == 302
+
+
+def _similar(answer) -> bool:
+    """The submission form's answer when similar claims are found: shown, with the box to confirm."""
+    return answer.status_code == 400 and "confirm_not_duplicate" in answer.text
 
 
 def percentile(values, p):
@@ -115,69 +280,158 @@ def percentile(values, p):
     return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
 
 
-def run(url, prepared, clients, seconds, number):
+def browse(url, data, reviewers, seconds, think, sources_url, seed):
+    """``reviewers`` reviewers browsing for ``seconds``; returns {kind: [(ms, ok)]}."""
     results = defaultdict(list)
+    lock = threading.Lock()
+
+    def record(kind, ms, ok):
+        with lock:
+            results[kind].append((ms, ok))
+
     deadline = time.monotonic() + seconds
-    threads = [
-        threading.Thread(target=client, args=(url, *prepared, deadline, results, number * 1000 + n))
-        for n in range(clients)
-    ]
+
+    def reviewer(n):
+        with httpx.Client(base_url=url, timeout=30) as http:
+            session = data["sessions"][n]
+            Reviewer(http, session, data, f"{sources_url}/r{n}", think, random.Random(seed + n), record).run(deadline)
+
+    threads = [threading.Thread(target=reviewer, args=(n,)) for n in range(reviewers)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    return results
+
+
+def print_pages(results, reviewers, seconds, think):
     total = sum(len(r) for r in results.values())
     errors = sum(1 for r in results.values() for _ms, ok in r if not ok)
-    print(f"run {number}: {clients} clients, {seconds} s: {total} requests, {total / seconds:.1f}/s, {errors} errors")
-    print(f"  {'page':<10}{'requests':>10}{'p50 ms':>10}{'p95 ms':>10}{'p99 ms':>10}{'errors':>8}")
+    print(
+        f"{reviewers} reviewers, {think[0]:g}-{think[1]:g} s between requests, {seconds} s: "
+        f"{total} requests, {total / seconds:.1f}/s, {errors} errors"
+    )
+    print(f"  {'page':<11}{'requests':>9}{'per s':>7}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}{'errors':>8}")
     for kind in sorted(results):
         times = [ms for ms, _ok in results[kind]]
         failed = sum(1 for _ms, ok in results[kind] if not ok)
         print(
-            f"  {kind:<10}{len(times):>10}{statistics.median(times):>10.0f}"
-            f"{percentile(times, 95):>10.0f}{percentile(times, 99):>10.0f}{failed:>8}"
+            f"  {kind:<11}{len(times):>9}{len(times) / seconds:>7.1f}{percentile(times, 50):>8.0f}"
+            f"{percentile(times, 95):>8.0f}{percentile(times, 99):>8.0f}{failed:>8}"
         )
+    for kind in TARGET_PAGES:
+        p95 = percentile([ms for ms, _ok in results[kind]], 95) if results[kind] else float("nan")
+        print(f"  target p95 < {TARGET_MS} ms, {kind}: {p95:.0f} ms, {'held' if p95 < TARGET_MS else 'NOT held'}")
     return errors
 
 
+def print_checks(sources_prefix, started, ended):
+    """The worker's checks of the sources the reviewers submitted, waiting
+    up to ``CHECK_GRACE_SECONDS`` for those still under way."""
+    from sources.models import Source, SourceCheck
+
+    sources = Source.objects.filter(url__startswith=sources_prefix)
+    deadline = time.monotonic() + CHECK_GRACE_SECONDS
+    while sources.filter(check_requested_at__isnull=False).exclude(checks__finished_at__isnull=False).exists():
+        if time.monotonic() > deadline:
+            break
+        time.sleep(1)
+    checks = list(
+        SourceCheck.objects.filter(source__url__startswith=sources_prefix, finished_at__isnull=False).values_list(
+            "source_id", "outcome", "requested_at", "finished_at"
+        )
+    )
+    asked = sources.count()
+    unchecked = asked - len({source for source, *_rest in checks})
+    waits = [(finished - requested).total_seconds() for _source, _outcome, requested, finished in checks]
+    during = sum(1 for *_rest, finished in checks if finished <= ended)
+    outcomes = ", ".join(f"{outcome} {n}" for outcome, n in Counter(row[1] for row in checks).most_common())
+    print(
+        f"worker: {asked} sources submitted, {during} checks done during the run "
+        f"({during / (ended - started).total_seconds():.2f}/s), {len(checks)} by {CHECK_GRACE_SECONDS} s after it; "
+        f"{unchecked} sources not checked"
+    )
+    print(f"  outcomes: {outcomes or 'none'}")
+    if waits:
+        print(
+            f"  wait from request to result: p50 {percentile(waits, 50):.2f} s, p95 {percentile(waits, 95):.2f} s, "
+            f"largest {max(waits):.2f} s"
+        )
+    return unchecked
+
+
+def start(process, env, log):
+    """``bin/serve PROCESS`` in a session of its own, its output to ``log``."""
+    with log.open("ab") as output:
+        return subprocess.Popen(
+            [str(BASE_DIR / "bin" / "serve"), process],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def stop(process):
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+def wait_until_live(url, server, log):
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            if httpx.get(f"{url}/health/live", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline or server.poll() is not None:
+            sys.exit(f"The web server did not start; its log: {log}")
+        time.sleep(0.5)
+
+
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--clients", type=int, default=20)
-    parser.add_argument("--seconds", type=int, default=60)
-    parser.add_argument("--runs", type=int, default=3)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--reviewers", type=int, default=50)
+    parser.add_argument("--seconds", type=int, default=300)
+    parser.add_argument("--think", type=float, nargs=2, default=(1.0, 3.0), metavar=("LEAST", "MOST"))
     parser.add_argument("--web-concurrency", type=int, default=None, help="gunicorn processes (default: its own)")
     args = parser.parse_args()
 
-    prepared = prepare()
+    page_server, page_port = start_news_site()  # forks: before any thread or connection of ours
+    data = prepare(args.reviewers)
+    logs = Path(tempfile.mkdtemp(prefix="load-"))
     port = free_port()
-    env = {**os.environ, **SERVER_ENV, "PORT": str(port), "STATIC_ROOT": tempfile.mkdtemp(prefix="load-static-")}
+    env = {**os.environ, **SERVER_ENV, "PORT": str(port), "STATIC_ROOT": str(logs / "static")}
+    env["MEDIA_ROOT"] = str(logs / "media")  # the checks' archives
     if args.web_concurrency:
         env["WEB_CONCURRENCY"] = str(args.web_concurrency)
-    log = Path(tempfile.mkdtemp(prefix="load-web-")) / "web.log"
-    command = [str(BASE_DIR / "bin" / "serve"), "web"]
-    output = log.open("ab")
-    server = subprocess.Popen(
-        command, cwd=BASE_DIR, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
-    )
     url = f"http://127.0.0.1:{port}"
+    run = uuid.uuid4().hex[:8]
+    sources_prefix = f"http://127.0.0.1:{page_port}/{run}"
+    server = start("web", env, logs / "web.log")
+    worker = start("worker", {**env, **WORKER_ENV}, logs / "worker.log")
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if httpx.get(f"{url}/health/live", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline or server.poll() is not None:
-                sys.exit(f"The server did not start; its log: {log}")
-            time.sleep(0.5)
-        run(url, prepared, min(args.clients, 4), 5, 0)  # warm-up, not counted
-        errors = sum(run(url, prepared, args.clients, args.seconds, n) for n in range(1, args.runs + 1))
+        wait_until_live(url, server, logs / "web.log")
+        warm_up = f"http://127.0.0.1:{page_port}/warm-up-{run}"
+        browse(url, data, min(args.reviewers, 4), 10, (0, 0), warm_up, 0)  # not counted
+        from django.utils import timezone
+
+        started = timezone.now()
+        results = browse(url, data, args.reviewers, args.seconds, args.think, sources_prefix, 1000)
+        ended = timezone.now()
+        errors = print_pages(results, args.reviewers, args.seconds, args.think)
+        unchecked = print_checks(sources_prefix, started, ended)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=60)
-    print(f"server log: {log}")
-    sys.exit(1 if errors else 0)
+        stop(server)
+        stop(worker)
+        page_server.terminate()
+    print(f"logs: {logs}")
+    sys.exit(1 if errors or unchecked else 0)
 
 
 if __name__ == "__main__":

@@ -20,18 +20,23 @@ Each simulated reviewer has a session of their own and, like locust's
 to glance at a page and click. That is quick for a reviewer who reads (a
 claim takes longer than 3 s to read), so the load is on the heavy side;
 without the pause, 50 clients on 2 cores would be 50 requests always queued,
-which is a throughput test, not 50 reviewers. Each step is chosen by weight
+which is a throughput test, not 50 reviewers. Before sending a form, the
+pause is the time to fill it (``FILLING``: 20 to 40 s for a claim, 10 to 20
+s for evidence). Each step is chosen by weight
 (``STEPS``): the claim list with filters, searches in English and Chinese,
 claim pages, event pages, the API's list, submitting a claim through the
 form (CSRF and all; when similar claims are shown, confirming it is another
-claim) and adding evidence from a claim's page.
+claim: ``confirm``) and adding evidence from a claim's page.
 
 Prints per page the requests, p50/p95/p99 in milliseconds, the errors (a
 page not answered 200, a form not answered with its redirect, or no answer)
 and the rate, the 300 ms target for the list, search and claim pages, and
 the worker's checks of the submitted sources: how many were done during the
 run and within a grace period after it, their outcomes and their waits
-from request to result. A script, not a test: the figures depend on the
+from request to result; and the load average and where the CPU went (the
+web server, the worker, this database's PostgreSQL backends, this script,
+the whole machine), since other work on the machine shows in every figure.
+A script, not a test: the figures depend on the
 machine and on what else runs on it.
 """
 
@@ -78,6 +83,10 @@ WORKER_ENV = {
 SEARCHES = ["shelling", "soldiers killed", "market", "civilians injured", "炮击", "士兵死亡", "平民", "市场遇袭"]
 # How often a reviewer takes each step, as locust's task weights.
 STEPS = {"list": 30, "search": 25, "claim": 20, "event": 10, "api_list": 5, "submit": 5, "evidence": 5}
+# Seconds a reviewer takes to fill a form before sending it: a claim's text,
+# figure, source and quote; evidence's address, stance and quote. The think
+# time alone would have each of the 50 file a claim every minute or so.
+FILLING = {"submit": (20.0, 40.0), "evidence": (10.0, 20.0)}
 # Pages with the issue's p95 target.
 TARGET_MS = 300
 TARGET_PAGES = ("list", "search", "claim")
@@ -174,9 +183,10 @@ class Reviewer:
             getattr(self, f"step_{self.rng.choices(steps, weights)[0]}")()
 
     def request(self, kind, method, path, answered=lambda answer: answer.status_code == 200, **kwargs):
-        """One request after the reviewer's pause, timed and recorded under
-        ``kind``: an error unless ``answered`` says the answer is the one expected."""
-        time.sleep(self.rng.uniform(*self.think))
+        """One request after the reviewer's pause (``FILLING`` a form, else
+        ``think``), timed and recorded under ``kind``: an error unless
+        ``answered`` says the answer is the one expected."""
+        time.sleep(self.rng.uniform(*FILLING.get(kind, self.think)))
         headers = {"Cookie": "; ".join(f"{name}={value}" for name, value in self.cookies.items())}
         started = time.perf_counter()
         try:
@@ -246,7 +256,9 @@ class Reviewer:
         }
         answer = self.request("submit", "POST", "/claims/new/", answered=lambda a: _saved(a) or _similar(a), data=data)
         if answer is not None and _similar(answer):
-            self.request("submit", "POST", "/claims/new/", answered=_saved, data={**data, "confirm_not_duplicate": "1"})
+            self.request(
+                "confirm", "POST", "/claims/new/", answered=_saved, data={**data, "confirm_not_duplicate": "1"}
+            )
 
     def step_evidence(self):
         """A claim's page, then evidence added with its form."""
@@ -360,6 +372,57 @@ def print_checks(sources_prefix, started, ended):
     return unchecked
 
 
+class CpuUse:
+    """CPU seconds used by the run's parties, read from /proc: the web
+    server's and the worker's process groups, the news site, the PostgreSQL
+    backends serving this database (those alive at the end; the web's and the
+    worker's stay connected), this script; and by the whole machine, which
+    others may share."""
+
+    def __init__(self, groups: dict[str, int]):
+        self.groups = groups
+        self.started = self._now()
+        self.mine = sum(os.times()[:2])
+
+    def _now(self) -> tuple[dict, dict, float]:
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+            backends = {pid: _ticks(pid) for (pid,) in cursor.fetchall()}
+        groups = dict.fromkeys(self.groups, 0)
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit() and (fields := _stat(int(entry.name))):
+                for party, group in self.groups.items():
+                    if group in (int(entry.name), int(fields[2])):  # the process, or one of its group
+                        groups[party] += int(fields[11]) + int(fields[12])
+        cpu = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        return groups, backends, (sum(cpu) - cpu[3] - cpu[4], sum(cpu))
+
+    def report(self, seconds: float) -> str:
+        groups, backends, (busy, total) = self._now()
+        tick = os.sysconf("SC_CLK_TCK")
+        used = {party: (ticks - self.started[0][party]) / tick for party, ticks in groups.items()}
+        used["PostgreSQL"] = sum(ticks - self.started[1].get(pid, 0) for pid, ticks in backends.items()) / tick
+        used["this script"] = sum(os.times()[:2]) - self.mine
+        machine = (busy - self.started[2][0]) / max(1, total - self.started[2][1]) * os.cpu_count()
+        parts = ", ".join(f"{party} {value / seconds:.2f}" for party, value in used.items())
+        return f"CPU (cores busy on average): {parts}; the whole machine {machine:.2f} of {os.cpu_count()}"
+
+
+def _stat(pid: int):
+    """The fields of /proc/PID/stat after the command name, or None once it has gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+
+
+def _ticks(pid: int) -> int:
+    fields = _stat(pid)
+    return int(fields[11]) + int(fields[12]) if fields else 0
+
+
 def start(process, env, log):
     """``bin/serve PROCESS`` in a session of its own, its output to ``log``."""
     with log.open("ab") as output:
@@ -421,9 +484,12 @@ def main():
         browse(url, data, min(args.reviewers, 4), 10, (0, 0), warm_up, 0)  # not counted
         from django.utils import timezone
 
-        started = timezone.now()
+        cpu = CpuUse({"web": server.pid, "worker": worker.pid, "news site": page_server.pid})
+        load_before, started = os.getloadavg()[0], timezone.now()
         results = browse(url, data, args.reviewers, args.seconds, args.think, sources_prefix, 1000)
         ended = timezone.now()
+        print(f"load average {load_before:.2f} at the start, {os.getloadavg()[0]:.2f} at the end")
+        print(cpu.report(args.seconds))
         errors = print_pages(results, args.reviewers, args.seconds, args.think)
         unchecked = print_checks(sources_prefix, started, ended)
     finally:

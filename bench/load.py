@@ -375,37 +375,64 @@ def print_checks(sources_prefix, started, ended):
 class CpuUse:
     """CPU seconds used by the run's parties, read from /proc: the web
     server's and the worker's process groups, the news site, the PostgreSQL
-    backends serving this database (those alive at the end; the web's and the
-    worker's stay connected), this script; and by the whole machine, which
-    others may share."""
+    processes serving this database (its backends and their parallel
+    workers, sampled every second since they come and go), this script; and
+    by the whole machine, which others share."""
 
-    def __init__(self, groups: dict[str, int]):
-        self.groups = groups
-        self.started = self._now()
-        self.mine = sum(os.times()[:2])
+    def __init__(self, groups: dict[str, int], database: str):
+        self.groups, self.database = groups, database
+        self.baseline = self._database_ticks()  # what its processes had used before the run
+        self.seen: dict[int, int] = {}
+        self.started = self._groups(), self._machine(), sum(os.times()[:2])
+        self.running = True
+        self.sampler = threading.Thread(target=self._sample, daemon=True)
+        self.sampler.start()
 
-    def _now(self) -> tuple[dict, dict, float]:
-        from django.db import connection
+    def _database_ticks(self) -> dict[int, int]:
+        title = f" {self.database} "
+        leaders, workers = {}, {}
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                command = (entry / "cmdline").read_bytes().decode(errors="replace")
+            except OSError:
+                continue
+            if command.startswith("postgres:") and title in command:
+                leaders[int(entry.name)] = _ticks(int(entry.name))
+            elif command.startswith("postgres:") and (found := re.search(r"parallel worker for PID (\d+)", command)):
+                workers[int(entry.name)] = (int(found.group(1)), _ticks(int(entry.name)))
+        return {**leaders, **{pid: ticks for pid, (leader, ticks) in workers.items() if leader in leaders}}
 
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
-            backends = {pid: _ticks(pid) for (pid,) in cursor.fetchall()}
+    def _sample(self):
+        while self.running:
+            for pid, ticks in self._database_ticks().items():
+                self.seen[pid] = max(self.seen.get(pid, 0), ticks)
+            time.sleep(1)
+
+    def _groups(self) -> dict[str, int]:
         groups = dict.fromkeys(self.groups, 0)
         for entry in Path("/proc").iterdir():
             if entry.name.isdigit() and (fields := _stat(int(entry.name))):
                 for party, group in self.groups.items():
                     if group in (int(entry.name), int(fields[2])):  # the process, or one of its group
                         groups[party] += int(fields[11]) + int(fields[12])
+        return groups
+
+    @staticmethod
+    def _machine() -> tuple[int, int]:
         cpu = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-        return groups, backends, (sum(cpu) - cpu[3] - cpu[4], sum(cpu))
+        return sum(cpu) - cpu[3] - cpu[4], sum(cpu)
 
     def report(self, seconds: float) -> str:
-        groups, backends, (busy, total) = self._now()
-        tick = os.sysconf("SC_CLK_TCK")
-        used = {party: (ticks - self.started[0][party]) / tick for party, ticks in groups.items()}
-        used["PostgreSQL"] = sum(ticks - self.started[1].get(pid, 0) for pid, ticks in backends.items()) / tick
-        used["this script"] = sum(os.times()[:2]) - self.mine
-        machine = (busy - self.started[2][0]) / max(1, total - self.started[2][1]) * os.cpu_count()
+        self.running = False
+        self.sampler.join()
+        (groups, (busy, total), mine), tick = self.started, os.sysconf("SC_CLK_TCK")
+        used = {party: (ticks - groups[party]) / tick for party, ticks in self._groups().items()}
+        used["PostgreSQL"] = sum(ticks - self.baseline.get(pid, 0) for pid, ticks in self.seen.items()) / tick
+        used["this script"] = sum(os.times()[:2]) - mine
+        now_busy, now_total = self._machine()
+        machine = (now_busy - busy) / max(1, now_total - total) * os.cpu_count()
         parts = ", ".join(f"{party} {value / seconds:.2f}" for party, value in used.items())
         return f"CPU (cores busy on average): {parts}; the whole machine {machine:.2f} of {os.cpu_count()}"
 
@@ -482,9 +509,12 @@ def main():
         wait_until_live(url, server, logs / "web.log")
         warm_up = f"http://127.0.0.1:{page_port}/warm-up-{run}"
         browse(url, data, min(args.reviewers, 4), 10, (0, 0), warm_up, 0)  # not counted
+        from django.db import connection
         from django.utils import timezone
 
-        cpu = CpuUse({"web": server.pid, "worker": worker.pid, "news site": page_server.pid})
+        cpu = CpuUse(
+            {"web": server.pid, "worker": worker.pid, "news site": page_server.pid}, connection.settings_dict["NAME"]
+        )
         load_before, started = os.getloadavg()[0], timezone.now()
         results = browse(url, data, args.reviewers, args.seconds, args.think, sources_prefix, 1000)
         ended = timezone.now()

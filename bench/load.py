@@ -191,16 +191,16 @@ class Reviewer:
         started = time.perf_counter()
         try:
             answer = self.http.request(method, path, headers={**headers, **kwargs.pop("headers", {})}, **kwargs)
-        except httpx.HTTPError:
-            answer = None
+            error = "" if answered(answer) else f"HTTP {answer.status_code}"
+        except httpx.HTTPError as failure:
+            answer, error = None, type(failure).__name__
         elapsed = (time.perf_counter() - started) * 1000
-        ok = answer is not None and answered(answer)
         if answer is not None:
             # The CSRF cookie is Secure in production, so it is kept here rather than by httpx over plain HTTP.
             for cookie in answer.headers.get_list("set-cookie"):
                 if found := _CSRF_COOKIE.match(cookie):
                     self.cookies["csrftoken"] = found.group(1)
-        self.record(kind, elapsed, ok)
+        self.record(kind, elapsed, error)
         return answer
 
     def step_list(self):
@@ -293,13 +293,13 @@ def percentile(values, p):
 
 
 def browse(url, data, reviewers, seconds, think, sources_url, seed):
-    """``reviewers`` reviewers browsing for ``seconds``; returns {kind: [(ms, ok)]}."""
+    """``reviewers`` reviewers browsing for ``seconds``; returns {kind: [(ms, error or "")]}."""
     results = defaultdict(list)
     lock = threading.Lock()
 
-    def record(kind, ms, ok):
+    def record(kind, ms, error):
         with lock:
-            results[kind].append((ms, ok))
+            results[kind].append((ms, error))
 
     deadline = time.monotonic() + seconds
 
@@ -318,23 +318,24 @@ def browse(url, data, reviewers, seconds, think, sources_url, seed):
 
 def print_pages(results, reviewers, seconds, think):
     total = sum(len(r) for r in results.values())
-    errors = sum(1 for r in results.values() for _ms, ok in r if not ok)
+    errors = Counter(error for r in results.values() for _ms, error in r if error)
     print(
         f"{reviewers} reviewers, {think[0]:g}-{think[1]:g} s between requests, {seconds} s: "
-        f"{total} requests, {total / seconds:.1f}/s, {errors} errors"
+        f"{total} requests, {total / seconds:.1f}/s, {errors.total()} errors "
+        f"({', '.join(f'{error} {n}' for error, n in errors.most_common()) or 'none'})"
     )
     print(f"  {'page':<11}{'requests':>9}{'per s':>7}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}{'errors':>8}")
     for kind in sorted(results):
-        times = [ms for ms, _ok in results[kind]]
-        failed = sum(1 for _ms, ok in results[kind] if not ok)
+        times = [ms for ms, _error in results[kind]]
+        failed = sum(1 for _ms, error in results[kind] if error)
         print(
             f"  {kind:<11}{len(times):>9}{len(times) / seconds:>7.1f}{percentile(times, 50):>8.0f}"
             f"{percentile(times, 95):>8.0f}{percentile(times, 99):>8.0f}{failed:>8}"
         )
     for kind in TARGET_PAGES:
-        p95 = percentile([ms for ms, _ok in results[kind]], 95) if results[kind] else float("nan")
+        p95 = percentile([ms for ms, _error in results[kind]], 95) if results[kind] else float("nan")
         print(f"  target p95 < {TARGET_MS} ms, {kind}: {p95:.0f} ms, {'held' if p95 < TARGET_MS else 'NOT held'}")
-    return errors
+    return errors.total()
 
 
 def print_checks(sources_prefix, started, ended):

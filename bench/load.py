@@ -60,8 +60,6 @@ from pathlib import Path
 
 import httpx
 
-from bench.source_checks import page_for
-
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Production mode on plain loopback HTTP: no TLS redirect, no HSTS; the API's
 # per-user throttle lifted (one token stands for every reviewer here).
@@ -96,16 +94,33 @@ CHECK_GRACE_SECONDS = 60
 _CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 _CSRF_COOKIE = re.compile(r"csrftoken=([^;]+)")
 _ARTICLE = re.compile(r"/(claim|evidence)-\d+$")
+# 350 made-up words, of which each article draws its own text.
+_WORDS = [first + vowel + last for first in "bdfgklmnprstvz" for vowel in "aeiou" for last in "lnrst"]
+
+
+def article(path: str) -> bytes:
+    """An article of its own at ``path`` (about 5 KB of words drawn from a
+    few hundred, from a seed of the path), holding ``QUOTE``. Articles that
+    differ only in their address would be grouped as copies of one another,
+    and every check would regroup and regrade all of them."""
+    rng = random.Random(path)
+    paragraphs = [" ".join(rng.choices(_WORDS, k=60)).capitalize() + "." for _ in range(12)]
+    paragraphs.insert(rng.randrange(12), QUOTE + ", officials said.")
+    body = "".join(f"<p>{paragraph}</p>\n" for paragraph in paragraphs)
+    return (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Report {path}</title></head>'
+        f"<body><main><article><h1>Report {path}</h1>\n{body}</article></main></body></html>"
+    ).encode()
 
 
 class NewsSite(BaseHTTPRequestHandler):
-    """The news sites the submitted sources point at: an article (about 6 KB,
-    holding ``QUOTE``) at each address the reviewers submit, and 404 at any
-    other, as the soft-404 probe (``sources/soft_404.py``) expects of a real site."""
+    """The news sites the submitted sources point at: an article at each
+    address the reviewers submit, and 404 at any other, as the soft-404 probe
+    (``sources/soft_404.py``) expects of a real site."""
 
     def do_GET(self):
         found = _ARTICLE.search(self.path)
-        body = page_for(self.path) if found else b"<!doctype html><title>Not found</title><p>Not found</p>"
+        body = article(self.path) if found else b"<!doctype html><title>Not found</title><p>Not found</p>"
         self.send_response(200 if found else 404)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))

@@ -99,7 +99,7 @@ _WORDS = [first + vowel + last for first in "bdfgklmnprstvz" for vowel in "aeiou
 
 
 def article(path: str) -> bytes:
-    """An article of its own at ``path`` (about 5 KB of words drawn from a
+    """An article of its own at ``path`` (about 3 KB of words drawn from a
     few hundred, from a seed of the path), holding ``QUOTE``. Articles that
     differ only in their address would be grouped as copies of one another,
     and every check would regroup and regrade all of them."""

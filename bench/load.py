@@ -46,7 +46,6 @@ import os
 import random
 import re
 import secrets
-import signal
 import socket
 import subprocess
 import sys
@@ -59,6 +58,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
+
+from bench.processes import stop_group
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Production mode on plain loopback HTTP: no TLS redirect, no HSTS; the API's
@@ -485,14 +486,6 @@ def start(process, env, log):
         )
 
 
-def stop(process):
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=60)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-
-
 def wait_until_live(url, server, log):
     deadline = time.monotonic() + 120
     while True:
@@ -545,8 +538,8 @@ def main():
         errors = print_pages(results, args.reviewers, args.seconds, args.think)
         unchecked = print_checks(sources_prefix, started, ended)
     finally:
-        stop(server)
-        stop(worker)
+        stop_group(server, timeout=60)
+        stop_group(worker, timeout=60)
         page_server.terminate()
     print(f"logs: {logs}")
     sys.exit(1 if errors or unchecked else 0)

@@ -54,6 +54,10 @@ import uuid
 from pathlib import Path
 from urllib.parse import urlsplit
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.processes import stop_group
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/tracker_bench"
 
@@ -170,7 +174,6 @@ def setup_django(database_url: str, media_root: str, queue: str | None):
     os.environ.update(FETCH_HOST_CONCURRENCY="100000", FETCH_HOST_RATE="100000000/second")
     # As in production: with DEBUG on, Django would also keep a copy of every query the worker makes.
     os.environ.update(DEBUG="false", SECRET_KEY=secrets.token_urlsafe(60), ALLOWED_HOSTS="localhost")
-    sys.path.insert(0, str(BASE_DIR))
     ensure_database(database_url)
 
     import django
@@ -210,15 +213,6 @@ def start_worker(queue: str, pool: str, concurrency: int, log_path: Path, conn_m
         if app.control.ping(destination=[node], timeout=0.5):
             return process
     raise SystemExit(f"The worker did not answer:\n{log_path.read_text()}")
-
-
-def stop_worker(process):
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
 
 
 # --- where the CPU goes ---------------------------------------------------------------
@@ -395,7 +389,7 @@ def main_memory(args, sources, worker):
     try:
         seconds = time_checks(sources, args.timeout, args.enqueue, on_poll=sample)
     finally:
-        stop_worker(worker)
+        stop_group(worker, timeout=30)
     print(f"memory pool={args.pool} concurrency={args.concurrency} n={args.n}: {seconds:.1f} s")
     shown = set()
     for elapsed, finished, rss in samples:
@@ -522,7 +516,7 @@ def main_recheck(args, server, port, media_root, run_id, sources, worker):
     try:
         figures = recheck_runs(args, sources, worker, server, media_root)
     finally:
-        stop_worker(worker)
+        stop_group(worker, timeout=30)
     linkinator_seconds, links = run_linkinator(f"http://127.0.0.1:{port}/{run_id}/index-{args.n}.html")
     server.terminate()
     linkinator_rate = links / linkinator_seconds
@@ -580,7 +574,7 @@ def main():
         with CpuUse(worker.pid, server.pid) as checks_cpu:
             check_seconds = time_checks(sources, args.timeout, args.enqueue)
     finally:
-        stop_worker(worker)
+        stop_group(worker, timeout=30)
     with CpuUse(None, server.pid) as bare_cpu:
         bare_seconds = asyncio.run(_bare_fetches(urls, args.bare_concurrency))
     server.terminate()

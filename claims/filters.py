@@ -11,13 +11,20 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import member_accounts
 from sources.choices import SourceHealth
 from sources.models import Outlet
-from tracker.widgets import LongSelect
+from tracker.widgets import NamedRowChoiceField
 
 from .choices import ClaimKind, ClaimStatus, EvidenceGrade, Language
 from .models import Actor, Claim, ClaimSource, Event
 from .search import search_claims
 
 DATE_FIELDS = (("occurred_on", _("Refers to date")), ("stated_on", _("Stated on")))
+
+
+class NamedRowFilter(django_filters.ModelChoiceFilter):
+    """A filter by one of thousands of named rows, through the select
+    written without a template or a model instance per option."""
+
+    field_class = NamedRowChoiceField
 
 
 class ClaimFilterSet(django_filters.FilterSet):
@@ -31,14 +38,10 @@ class ClaimFilterSet(django_filters.FilterSet):
         label=_("Evidence grade"), choices=EvidenceGrade.choices, field_name="grade__grade", distinct=False
     )
     language = django_filters.ChoiceFilter(label=_("Language"), choices=Language.choices)
-    # The events' names alone: the select lists every event (2,000 on 100,000 claims) on each page.
-    event = django_filters.ModelChoiceFilter(
-        label=_("Event"), queryset=Event.objects.only("pk", "name"), widget=LongSelect
-    )
-    claimant = django_filters.ModelChoiceFilter(label=_("Claimant"), queryset=Actor.objects.all(), widget=LongSelect)
-    outlet = django_filters.ModelChoiceFilter(
-        label=_("Outlet"), queryset=Outlet.objects.all(), method="filter_outlet", widget=LongSelect
-    )
+    # Every event, party and outlet is an option on each page (2,000 events on 100,000 claims).
+    event = NamedRowFilter(label=_("Event"), queryset=Event.objects.all())
+    claimant = NamedRowFilter(label=_("Claimant"), queryset=Actor.objects.all())
+    outlet = NamedRowFilter(label=_("Outlet"), queryset=Outlet.objects.all(), method="filter_outlet")
     source_health = django_filters.ChoiceFilter(
         label=_("Source health"), choices=SourceHealth.choices, method="filter_source_health"
     )

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import member_accounts
 from sources.choices import Reliability
 from sources.normalize import MAX_URL_LENGTH
-from tracker.widgets import LongSelect
+from tracker.widgets import NamedRowChoiceField
 
 from .choices import Presence, SourceRole, Stance
 from .models import NOTE_MAX_LENGTH, QUOTE_MAX_LENGTH, CasualtyFigure, Claim, Event
@@ -60,8 +60,8 @@ class ClaimForm(forms.ModelForm):
             "occurred_on": _DATE,
             "occurred_until": _DATE,
             "stated_on": _DATE,
-            "event": LongSelect,
         }
+        field_classes = {"event": NamedRowChoiceField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,7 +1,7 @@
 """What keeps the claim list cheap on a large site (100,000 claims, 2,000
-events): its long selects are written without a template per option, with
-the HTML Django's own select writes, and filtering by several statuses,
-kinds or grades asks no DISTINCT of the database."""
+events): its long selects are written without a template or a model
+instance per option, with the HTML Django's own select writes, and filtering
+by several statuses, kinds or grades asks no DISTINCT of the database."""
 
 import pytest
 from django import forms
@@ -12,7 +12,7 @@ from django.urls import reverse
 from claims.choices import ClaimStatus
 from claims.models import Event
 from claims.workflow import change_status
-from tracker.widgets import LongSelect
+from tracker.widgets import LongSelect, NamedRowChoiceField
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +29,21 @@ def test_long_select_writes_what_django_select_writes(events, chosen):
     attrs = {"id": "id_event", "hx-get": "/claims/?a=1&b=2", "required": False, "autofocus": True}
     expected = forms.Select(choices=field.choices).render("event", value, attrs)
     assert LongSelect(choices=field.choices).render("event", value, attrs) == expected
+
+
+@pytest.mark.parametrize("chosen", [None, "second"])
+def test_named_row_field_writes_what_a_model_choice_field_writes(events, chosen):
+    value = str(events[1].pk) if chosen else None
+    field = forms.ModelChoiceField(queryset=Event.objects.all(), required=False)
+    expected = forms.Select(choices=field.choices).render("event", value)
+    assert NamedRowChoiceField(queryset=Event.objects.all(), required=False).widget.render("event", value) == expected
+
+
+def test_named_row_field_still_refuses_a_row_outside_its_queryset(events):
+    field = NamedRowChoiceField(queryset=Event.objects.exclude(pk=events[0].pk))
+    assert field.clean(str(events[1].pk)) == events[1]
+    with pytest.raises(forms.ValidationError):
+        field.clean(str(events[0].pk))
 
 
 def test_event_filter_keeps_the_chosen_event_selected(client, reviewer, events):

@@ -35,6 +35,7 @@ from .forms import (
     edited_figures,
     edited_presences,
 )
+from .list_rows import claim_rows
 from .log_wording import describe
 from .models import CasualtyFigure, Claim, ClaimLogEntry, ClaimSource, Event, Evidence, TroopPresence, VanishedFlag
 from .permissions import Action, can, require
@@ -89,6 +90,7 @@ def claim_list(request):
     context = {
         "filter": filterset,
         "page": page,
+        "rows": claim_rows(page),
         "query": query.urlencode(),
         "page_sizes": PAGE_SIZES,
         "filters_in_use": sum(1 for name in filterset.form.fields if request.GET.get(name)),

@@ -293,9 +293,11 @@ class ClaimQuerySet(models.QuerySet):
         return self.filter(status__in=ClaimStatus.verdicts())
 
     def for_list(self):
-        """What a list of claims shows, fetched in a constant number of queries."""
-        return self.select_related("claimant", "event", "submitter", "assignee", "grade", "place").prefetch_related(
-            "casualty_figures", "source_links__source__outlet"
+        """What a row of the claim list shows (``claims/list_rows.py``), fetched
+        in a constant number of queries: three, with the page's claims."""
+        return self.select_related("claimant", "grade").prefetch_related(
+            "casualty_figures",
+            models.Prefetch("source_links", ClaimSource.objects.select_related("source__outlet")),
         )
 
     def for_export(self):

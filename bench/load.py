@@ -99,6 +99,17 @@ _ARTICLE = re.compile(r"/(claim|evidence)-\d+$")
 _WORDS = [first + vowel + last for first in "bdfgklmnprstvz" for vowel in "aeiou" for last in "lnrst"]
 
 
+def list_filters(rng, event_ids) -> dict:
+    """The filters of a reviewer's look at the claim list: a status and a
+    language, and now and then an event or another order."""
+    filters = {"status": rng.choice(["unverified", "in_review"]), "language": rng.choice(["en", "zh"])}
+    if rng.random() < 0.3:
+        filters["event"] = rng.choice(event_ids)
+    if rng.random() < 0.3:
+        filters["ordering"] = rng.choice(["-stated", "date", "-created"])
+    return filters
+
+
 def article(path: str) -> bytes:
     """An article of its own at ``path`` (about 3 KB of words drawn from a
     few hundred, from a seed of the path), holding ``QUOTE``. Articles that
@@ -226,13 +237,9 @@ class Reviewer:
         return answer
 
     def step_list(self):
-        rng = self.rng
-        filters = {"status": rng.choice(["unverified", "in_review"]), "language": rng.choice(["en", "zh"])}
-        if rng.random() < 0.3:
-            filters["event"] = rng.choice(self.data["events"])[0]
-        if rng.random() < 0.3:
-            filters["ordering"] = rng.choice(["-stated", "date", "-created"])
-        self.request("list", "GET", "/claims/", params=filters)
+        self.request(
+            "list", "GET", "/claims/", params=list_filters(self.rng, [pk for pk, _slug in self.data["events"]])
+        )
 
     def step_search(self):
         self.request("search", "GET", "/claims/", params={"q": self.rng.choice(SEARCHES)})

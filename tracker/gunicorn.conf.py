@@ -23,11 +23,20 @@ from tracker.env import env_int, env_str
 # Loopback unless told otherwise: a reverse proxy (TLS) in front, on the same machine.
 bind = [env_str("WEB_BIND", f"127.0.0.1:{env_int('PORT', 8000)}")]
 
-# Threads cover the waits on the database; processes use the cores. One
-# process more than cores keeps the cores busy while one waits on the GIL.
+# Processes use the cores; threads cover a request's waits on the database.
+# The pages are mostly Python (a claim list is about 40 ms of CPU), and the
+# threads of one process take turns on its GIL, so a request sharing its
+# process with three others takes about four times its CPU time to finish;
+# more processes of fewer threads leave the rest waiting in the listen
+# backlog instead, first come first served. On two cores, 50 reviewers of the
+# load test had the list's p95 at 317 ms with 5 processes of 2 threads and
+# 365 ms with 3 of 4 (a quiet machine), and at 1,037 ms and 1,803 ms on a
+# machine busy with other work (load average 4-8 in both runs), with fewer
+# database connections (10, not 12). Twice the cores and one is gunicorn's
+# own advice.
 worker_class = "gthread"
-workers = env_int("WEB_CONCURRENCY", (os.cpu_count() or 1) + 1)
-threads = env_int("WEB_THREADS", 4)
+workers = env_int("WEB_CONCURRENCY", 2 * (os.cpu_count() or 1) + 1)
+threads = env_int("WEB_THREADS", 2)
 
 # A worker whose main loop is silent this long is hung and is replaced (a slow
 # request in one thread does not count: the loop keeps beating in gthread).

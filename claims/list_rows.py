@@ -77,10 +77,7 @@ def _row(claim, labels: _Labels) -> ClaimRow:
             f"{labels.category.get(figure.category, figure.category)} {figure.display_range}"
             for figure in claim.casualty_figures.all()
         ],
-        sources=[
-            _truncated(str(link.source.outlet or link.source.url), SOURCE_CHARACTERS)
-            for link in claim.source_links.all()
-        ],
+        sources=[_source(link.source) for link in claim.source_links.all()],
         occurred_on=_day(claim.occurred_on),
         stated_on=_day(claim.stated_on),
         status=claim.status,

@@ -15,8 +15,11 @@ no body), which points at the response record that holds the body
 (``WARC-Refers-To``, ``WARC-Refers-To-Target-URI``, ``WARC-Refers-To-Date``):
 profile ``identical-payload-digest`` when the body came again with the same
 digest, ``server-not-modified`` when the server answered 304. Replay tools
-follow it to the original. The archive files are content-addressed
-(``sources/blobs.py``): named by their SHA-256, written once, whole or not at all.
+follow it to the original. A revisit and its request carry no block
+digest, and the request no payload digest: neither has a body, and those
+digests, which gzip cannot shrink, were about 150 of a re-check's 1,000
+bytes. The archive files are content-addressed (``sources/blobs.py``):
+named by their SHA-256, written once, whole or not at all.
 
 A batch's revisit records go into one file (``store_records``), each check's
 records a run of gzip members in it that reads as a WARC file of its own
@@ -60,12 +63,27 @@ def warc_bytes(result: FetchResult, original: Original | None = None) -> bytes:
     the ``request`` record that asked for it: the redirects, then the page,
     which is a ``revisit`` of ``original`` when given."""
     buffer = io.BytesIO()
-    writer = WARCWriter(buffer, gzip=True)
+    writer = WARCWriter(buffer, gzip=True) if original is None else _RevisitWriter(buffer, gzip=True)
     date = timezone.now().strftime("%Y-%m-%dT%H:%M:%SZ")
     for number, exchange in enumerate(result.exchanges, 1):
         final = number == len(result.exchanges)
         _write_exchange(writer, exchange, date, original if final else None)
     return buffer.getvalue()
+
+
+class _RevisitWriter(WARCWriter):
+    """warcio's writer, for the records of a page seen again, without the
+    digests of what holds no body (a revisit's block is its status line and
+    headers, a request's its request line and headers): a re-check is mostly
+    these records, and in its archive of under 1 KB each such digest is
+    about 35 bytes that gzip cannot shrink. The revisit keeps its original's
+    payload digest, by which it points at it; a whole page's records keep
+    every digest (``warcio check`` verifies those that are there)."""
+
+    def ensure_digest(self, record, block=True, payload=True):
+        if record.rec_type in ("revisit", "request"):
+            return
+        super().ensure_digest(record, block, payload)
 
 
 def _write_exchange(writer, exchange: Exchange, date: str, original: Original | None) -> None:

@@ -351,6 +351,24 @@ def test_a_304_is_archived_as_a_server_not_modified_revisit(linked_claim, loopba
     assert records[1][1].get_header("WARC-Concurrent-To") == revisit.get_header("WARC-Record-ID")
 
 
+def test_a_revisit_and_its_request_leave_out_the_digests_of_what_holds_no_body(
+    linked_claim, loopback_server, allow_loopback
+):
+    loopback_server.route("/article", body=page(QUOTE), etag=ETAG)
+    link = linked_claim().source_links.get()
+    first, second = check_now(link.source), check_now(link.source)
+
+    (original, original_request), _ = records_of(first)
+    (revisit, request), data = records_of(second)
+    # The whole page keeps every digest; the revisit keeps its original's payload digest alone.
+    assert original[1].get_header("WARC-Block-Digest") and original_request[1].get_header("WARC-Block-Digest")
+    assert revisit[1].get_header("WARC-Payload-Digest") == original[1].get_header("WARC-Payload-Digest")
+    for record_type, headers, _body in (revisit, request):
+        assert headers.get_header("WARC-Block-Digest") is None, record_type
+    assert request[1].get_header("WARC-Payload-Digest") is None
+    assert len(data) < 900
+
+
 def test_a_changed_page_is_archived_whole(linked_claim, loopback_server, allow_loopback):
     loopback_server.route("/article", body=page(QUOTE))
     link = linked_claim().source_links.get()

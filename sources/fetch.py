@@ -13,6 +13,11 @@ a way into our own network (SSRF). The rules:
   swapped for the IP literal, the Host header and TLS SNI keep the real name),
   so a DNS answer that changes between check and connect cannot slip through;
 * redirects are followed by hand, and every hop is checked again;
+* a connection is kept open after a fetch (HTTP keep-alive, for
+  ``KEEP_ALIVE_SECONDS``) only for a later fetch that checked the same
+  address for the same host name, scheme and port: each such set has a
+  client of its own (``_clients``), so a connection made to one address
+  with one TLS name serves no other;
 * time and size are capped: per-phase timeouts, a wall-clock deadline over
   all hops and the body, and a byte cap enforced while the body streams in,
   on the bytes that come over the wire and again on what they decode to (a
@@ -34,9 +39,12 @@ decoded too when it was compressed, for reading and comparing.
 import email.utils
 import functools
 import ipaddress
+import os
 import socket
 import ssl
+import threading
 import time
+from collections import OrderedDict
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 
@@ -236,30 +244,109 @@ def _follow(url, limits, result, validators, *, deadline):
         "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.1",
         "Accept-Encoding": ACCEPT_ENCODING,  # only codings read under the size cap
     }
-    # trust_env=False: a proxy from the environment would connect by name and undo the address pinning.
-    with (
-        httpx.Client(follow_redirects=False, trust_env=False, headers=headers, verify=tls_context()) as client,
-        _transport_errors(),
-    ):
-        while True:
+    with _transport_errors():
+        while current is not None:
             address = _checked_address(current, limits.allowed_networks)
             conditional = validators.request_headers(current)
-            request = _pinned_request(client, current, address, _hop_timeout(limits, deadline), conditional)
-            with _politely(current.host, deadline), closing(client.send(request, stream=True)) as response:
-                _record_response(result, current, response)
-                exchange = _exchange(current, address, response)
-                result.exchanges.append(exchange)
-                if not response.has_redirect_location:  # a 304, or a 3xx without Location, is final
-                    _finish(result, exchange, response, limits, deadline, asked_conditionally=bool(conditional))
-                    return
-                result.redirect_chain.append({"url": str(current), "status": response.status_code})
-                if len(result.redirect_chain) > limits.max_redirects:
-                    raise _Stop(
-                        CheckOutcome.TOO_MANY_REDIRECTS, f"More than {limits.max_redirects} redirects (or a loop)."
-                    )
-                # Read (not dropped), so that the archive holds the redirect as it was sent.
-                exchange.wire_body, _ = _read_capped(response, limits, deadline, decode=False)
-                current = _parse_url(response.headers["location"], base=current)
+            with _clients.using(current, address) as client, _politely(current.host, deadline):
+                timeout = _hop_timeout(limits, deadline)
+                request = _pinned_request(client, current, address, timeout, {**headers, **conditional})
+                with closing(client.send(request, stream=True)) as response:
+                    current = _hop(result, current, address, response, limits, deadline, bool(conditional))
+
+
+def _hop(result, url, address, response, limits, deadline, asked_conditionally):
+    """Record the answer to a request of ``url`` (sent to ``address``); the
+    URL it redirects to, or ``None`` once it is final."""
+    _record_response(result, url, response)
+    exchange = _exchange(url, address, response)
+    result.exchanges.append(exchange)
+    if not response.has_redirect_location:  # a 304, or a 3xx without Location, is final
+        _finish(result, exchange, response, limits, deadline, asked_conditionally=asked_conditionally)
+        return None
+    result.redirect_chain.append({"url": str(url), "status": response.status_code})
+    if len(result.redirect_chain) > limits.max_redirects:
+        raise _Stop(CheckOutcome.TOO_MANY_REDIRECTS, f"More than {limits.max_redirects} redirects (or a loop).")
+    # Read (not dropped), so that the archive holds the redirect as it was sent.
+    exchange.wire_body, _ = _read_capped(response, limits, deadline, decode=False)
+    return _parse_url(response.headers["location"], base=url)
+
+
+# How long a connection may wait for another fetch: shorter than the idle
+# timeout of common servers (Apache's is 5 s), so that we rarely send a
+# request on a connection the server is closing.
+KEEP_ALIVE_SECONDS = 2.0
+# How many clients (each its own connections) a process keeps; the least recently used is closed.
+CLIENTS_KEPT = 32
+
+
+class _Clients:
+    """The clients that fetches share, one per scheme, host name, checked
+    address and port, so that fetches of one site in a row (a batch's, or
+    the next batch's) reuse its connections rather than open one each.
+    Each client sends every request to its one address (``_pinned_request``),
+    under its one TLS name, so a kept connection goes where a new one would.
+    Safe to use from a batch's fetch threads at once."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._kept = OrderedDict()  # key: _KeptClient, the most recently used last
+
+    @contextmanager
+    def using(self, url, address):
+        """The client for requests of ``url`` sent to ``address``, kept from
+        being closed while the block runs."""
+        key = (url.scheme, url.raw_host, address, url.port)
+        with self._lock:
+            kept = self._kept.get(key)
+            if kept is None:
+                kept = self._kept[key] = _KeptClient()
+            self._kept.move_to_end(key)
+            kept.users += 1
+            evicted = [self._kept.popitem(last=False)[1] for _ in range(len(self._kept) - CLIENTS_KEPT)]
+            for old in evicted:
+                old.evicted = True
+        try:
+            for old in evicted:
+                old.close_if_unused(self._lock)
+            yield kept.client
+        finally:
+            with self._lock:
+                kept.users -= 1
+            if kept.evicted:
+                kept.close_if_unused(self._lock)
+
+    def forget(self):
+        """Drop the clients without closing them: a forked process's copies
+        of its parent's connections are the parent's to close."""
+        self._lock = threading.Lock()
+        self._kept = OrderedDict()
+
+
+class _KeptClient:
+    """A kept client, how many fetches are using it, and whether it is to be closed once none is."""
+
+    def __init__(self):
+        # trust_env=False: a proxy from the environment would connect by name and undo the address pinning.
+        # No cap on connections: politeness caps the requests to a host.
+        self.client = httpx.Client(
+            follow_redirects=False,
+            trust_env=False,
+            verify=tls_context(),
+            limits=httpx.Limits(max_connections=None, keepalive_expiry=KEEP_ALIVE_SECONDS),
+        )
+        self.users = 0
+        self.evicted = False
+
+    def close_if_unused(self, lock):
+        with lock:
+            unused = self.users == 0 and not self.client.is_closed
+        if unused:
+            self.client.close()
+
+
+_clients = _Clients()
+os.register_at_fork(after_in_child=_clients.forget)
 
 
 @contextmanager

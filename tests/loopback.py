@@ -56,7 +56,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self, answered):
         path = urlsplit(self.path).path
-        self.server.loopback.record_client(path, self.client_address[0])
+        self.server.loopback.record_client(path, self.client_address)
         route = self.server.loopback.record_hit(path, self.headers)
         if route.delay:
             time.sleep(route.delay)
@@ -111,6 +111,7 @@ class LoopbackServer:
         self.requests = []  # (path, headers) of every request, in order
         self.posted = []  # (path, headers, body) of every POST, in order
         self.clients = []  # (path, client's address) of every request, in order
+        self.connections = set()  # (address, port) of each client connection that sent a request
         self.answering = 0  # requests being answered now
         self.most_answered_at_once = 0
         self.host = host
@@ -169,8 +170,10 @@ class LoopbackServer:
             answered()
 
     def record_client(self, path, client):
+        """``client``: the (address, port) of the connection the request came over."""
         with self._lock:
-            self.clients.append((path, client))
+            self.clients.append((path, client[0]))
+            self.connections.add(client)
 
     def record_hit(self, path, headers):
         with self._lock:

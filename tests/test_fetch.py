@@ -322,6 +322,34 @@ def test_connects_to_the_checked_address_with_the_real_host_name(loopback_server
     assert headers["Host"] == f"news.example:{loopback_server.port}"
 
 
+def test_fetches_of_one_site_in_a_row_share_a_connection(loopback_server, allow_loopback):
+    loopback_server.route("/one", body=PAGE)
+    loopback_server.route("/two", body=PAGE)
+
+    results = [fetch(loopback_server.url(path)) for path in ("/one", "/two", "/one")]
+
+    assert [result.outcome for result in results] == [CheckOutcome.OK] * 3
+    assert len(loopback_server.connections) == 1
+
+
+def test_a_kept_connection_serves_only_the_name_and_address_it_was_opened_for(
+    loopback_server, allow_loopback, monkeypatch
+):
+    # Both names are at the server's address, until the third lookup finds the second at a private address.
+    _fake_dns(monkeypatch, {"one.example": [["127.0.0.1"]], "two.example": [["127.0.0.1"]] * 2 + [["10.1.2.3"]]})
+    loopback_server.route("/story", body=PAGE)
+    one, two = (f"http://{name}:{loopback_server.port}/story" for name in ("one.example", "two.example"))
+
+    assert fetch(one).outcome == CheckOutcome.OK
+    assert fetch(two).outcome == CheckOutcome.OK
+    assert len(loopback_server.connections) == 2  # one per name, though both went to one address
+
+    rebound = fetch(two)
+
+    assert rebound.outcome == CheckOutcome.UNSAFE  # checked again, though a connection to its old address is open
+    assert loopback_server.total_hits == 2
+
+
 def test_a_name_with_any_non_public_address_is_refused(loopback_server, monkeypatch):
     _fake_dns(monkeypatch, {"mixed.example": [["93.184.216.34", "10.1.2.3"]]})
 

@@ -37,6 +37,15 @@ def test_sends_our_user_agent_and_the_real_host(loopback_server, allow_loopback)
     assert headers["Host"] == f"127.0.0.1:{loopback_server.port}"
 
 
+def test_a_fetch_writes_no_log_line_of_its_own_by_default(loopback_server, allow_loopback, caplog):
+    loopback_server.route("/page", body=PAGE)
+
+    with caplog.at_level("DEBUG"):
+        fetch(loopback_server.url("/page"))
+
+    assert [record.getMessage() for record in caplog.records if record.name.startswith("httpx")] == []
+
+
 def test_gbk_page_is_kept_byte_exact(loopback_server, allow_loopback):
     body = "<p>地雷</p>".encode("gbk")
     loopback_server.route("/zh", body=body, headers={"Content-Type": "text/html; charset=gbk"})

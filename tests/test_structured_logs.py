@@ -20,6 +20,12 @@ def json_lines(log: str) -> list[dict]:
     return [json.loads(line) for line in log.splitlines() if line.startswith("{")]
 
 
+@pytest.fixture
+def worker_environment(worker_environment):
+    """The worker writes a line for each request a fetch sends, as one from a fetch thread."""
+    return {**worker_environment, "LOG_FETCHES": "true"}
+
+
 def test_the_request_id_travels_into_the_task_and_every_task_line_has_the_task_id(
     celery_worker_process, client, reviewer, loopback_server
 ):

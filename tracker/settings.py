@@ -516,7 +516,8 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Logs are JSON lines with the request and task ids (operations/logs.py).
-LOGGING = logging_settings(env_str("LOG_LEVEL", "INFO"))
+# LOG_FETCHES adds a line for each HTTP request a fetch sends (httpx's).
+LOGGING = logging_settings(env_str("LOG_LEVEL", "INFO"), each_fetch=env_bool("LOG_FETCHES", False))
 configure_structlog()
 DJANGO_STRUCTLOG_CELERY_ENABLED = True
 # The peer address is in gunicorn's access log; the one django-structlog would

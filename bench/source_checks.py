@@ -39,7 +39,6 @@ import argparse
 import asyncio
 import hashlib
 import json
-import logging
 import multiprocessing
 import os
 import re
@@ -408,8 +407,6 @@ def main_memory(args, sources, worker):
 
 async def _bare_fetches(urls, concurrency: int) -> float:
     import httpx
-
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per request would be timed too
 
     limit = asyncio.Semaphore(concurrency)
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)

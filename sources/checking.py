@@ -19,6 +19,8 @@ in one transaction and finished in another, so the database is visited
 twice per batch rather than twice per check, and its pages are fetched at
 once, one thread each, so that a slow outlet holds up no other page and a
 batch takes as long as its slowest page, which the fetch deadline bounds.
+The threads are the process's, kept from batch to batch (``_fetch_threads``):
+starting a batch's fifty anew cost about 0.1 ms of CPU a check.
 
 Each page is read and archived in the batch's own thread as its fetch comes
 back, one at a time, not in the fetch threads: lxml lets go of Python's lock
@@ -30,8 +32,10 @@ times a page, and reading cost half as much CPU again as reading in turn.
 import contextlib
 import contextvars
 import dataclasses
+import functools
 import hashlib
 import logging
+import os
 import random
 import threading
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -205,11 +209,27 @@ def _holding(checks: list[SourceCheck]):
         renewer.join(timeout=settings.SOURCE_CHECK_LEASE)
 
 
+# A bound that batches do not reach: the pool starts a thread only when none
+# is idle, so it holds as many as the most pages fetched at once (a batch's,
+# and those of one cut short by the soft time limit running out their deadline).
+_MOST_FETCH_THREADS = 1000
+
+
+@functools.cache
+def _fetch_threads() -> ThreadPoolExecutor:
+    """The threads that fetch the pages of this process's batches, made on
+    first use (in a worker's pool process, after it forked) and kept."""
+    return ThreadPoolExecutor(max_workers=_MOST_FETCH_THREADS, thread_name_prefix="fetch")
+
+
+os.register_at_fork(after_in_child=_fetch_threads.cache_clear)  # a parent's threads do not come along
+
+
 def _observe(checks: list[SourceCheck], last_good: dict[int, SourceCheck], limit: soft_limit.SoftLimit) -> None:
     """Fetch every check's page at once (asking whether it changed since the
     source's last good check, ``last_good``) and record what came back, until
     the task's soft ``limit`` is reached."""
-    pool = ThreadPoolExecutor(max_workers=len(checks), thread_name_prefix="fetch")
+    pool = _fetch_threads()
     fetching, revisits = {}, []
     for check in checks:
         previous = last_good.get(check.source_id)
@@ -232,7 +252,8 @@ def _observe(checks: list[SourceCheck], last_good: dict[int, SourceCheck], limit
             if check.finished_at is None:
                 _record(check, Observation(OVERRUN))
     finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+        for future in fetching:
+            future.cancel()  # those not started; the others end by their deadline
     _store_revisits(revisits)
 
 

@@ -120,8 +120,9 @@ def run_checks(requests: list[tuple[int, datetime]]) -> list[SourceCheck]:
         checks = _claim_requests(requests)
     if checks:
         with _holding(checks), soft_limit.watch() as limit:
-            _observe(checks, _last_good_checks(check.source for check in checks), limit)
-            _finish(checks)
+            last_good = _last_good_checks(check.source for check in checks)
+            _observe(checks, last_good, limit)
+            _finish(checks, last_good)
     return checks
 
 
@@ -388,17 +389,19 @@ def _set_archive(check: SourceCheck, stored: Stored) -> None:
     check.warc_offset, check.warc_length = stored.offset, stored.length
 
 
-def _finish(checks: list[SourceCheck]) -> None:
+def _finish(checks: list[SourceCheck], last_good: dict[int, SourceCheck]) -> None:
     """Write the checks and their sources' new state, and tell the
     ``checks_finished`` receivers (the claims' quote matching), in one
     transaction; tried once more on a new connection should that fail on
     the database's side, with what the batch saw still in hand, rather than
-    left for the checks' lease to run out and their pages to be fetched again."""
+    left for the checks' lease to run out and their pages to be fetched again.
+    ``last_good``: the sources' last good checks when the batch was claimed."""
     # The archives are on disk before any committed row names them.
     blobs.make_durable(check.warc.name for check in checks)
     new_texts = [check for check in checks if check.stored_text_id is None and check.stored_text is not None]
+    claimed = _Claimed(last_good, {check.source_id: check.source.latest_check_id for check in checks})
     try:
-        _write_finished(checks)
+        _write_finished(checks, claimed)
     except (OperationalError, InterfaceError):
         # Once: a database that is down fails this too, and the lease takes over.
         logger.warning("Writing %s checks failed on the database's side; writing them again.", len(checks))
@@ -408,18 +411,38 @@ def _finish(checks: list[SourceCheck]) -> None:
         for check in new_texts:
             check.stored_text.pk = None  # its row went with the rolled-back transaction
             check.stored_text = check.stored_text
-        _write_finished(checks)
+        _write_finished(checks, claimed)
 
 
-def _write_finished(checks: list[SourceCheck]) -> None:
+@dataclass(frozen=True)
+class _Claimed:
+    """What a batch knew of its sources when it claimed them: their last
+    good checks, and the latest check of each (``Source.latest_check``)."""
+
+    last_good: dict[int, SourceCheck]
+    latest: dict[int, int | None]
+
+    def last_good_now(self, sources: list[Source]) -> dict[int, SourceCheck]:
+        """The last good checks of ``sources`` (locked): as claimed, for each
+        source whose latest check is the same; looked up again for those
+        another worker has checked since."""
+        checked_since = [source for source in sources if source.latest_check_id != self.latest[source.pk]]
+        kept = {source.pk for source in sources} - {source.pk for source in checked_since}
+        return {
+            **{pk: check for pk, check in self.last_good.items() if pk in kept},
+            **_last_good_checks(checked_since),
+        }
+
+
+def _write_finished(checks: list[SourceCheck], claimed: _Claimed) -> None:
     with transaction.atomic():
         sources = _locked_sources([check.source_id for check in checks])
-        previous_good = _last_good_checks(sources.values())
+        previous_good = claimed.last_good_now(list(sources.values()))
+        _store_texts(checks)  # first, so that a text another check stored meanwhile is judged the same text
         for check in checks:
             check.source = sources[check.source_id]
             _judge(check, previous_good.get(check.source_id))
             _update_source(check.source, check)
-        _store_texts(checks)
         update_fields(checks, RECORDED_FIELDS)
         update_fields(list(sources.values()), SOURCE_STATE_FIELDS)
         checks_finished.send(sender=SourceCheck, checks=checks)

@@ -250,6 +250,33 @@ def test_a_claim_edited_since_its_match_is_matched_again_on_an_unchanged_page(
     assert len(matchings) == 1
 
 
+def test_a_check_finished_elsewhere_while_a_batch_fetched_is_what_the_batch_compares_with(
+    linked_claim, loopback_server, allow_loopback, monkeypatch
+):
+    loopback_server.route("/article", body=page(QUOTE))
+    source = linked_claim().source_links.get().source
+    check_now(source)
+    requested_at = timezone.now()
+    request_checks([source.pk], requested_at=requested_at)
+    fetch_this_batch = checking._observe
+
+    def another_worker_checks_the_changed_page_first(checks, last_good, limit):
+        monkeypatch.setattr(checking, "_observe", fetch_this_batch)
+        loopback_server.route("/article", body=page("至少32人死亡"))
+        asked_again_at = timezone.now()
+        request_checks([source.pk], requested_at=asked_again_at)
+        [elsewhere] = checking.run_checks([(source.pk, asked_again_at)])
+        assert elsewhere.content_changed
+        fetch_this_batch(checks, last_good, limit)
+
+    monkeypatch.setattr(checking, "_observe", another_worker_checks_the_changed_page_first)
+    [check] = checking.run_checks([(source.pk, requested_at)])
+
+    # The batch read the same changed page: unchanged since the check finished meanwhile.
+    assert check.outcome == CheckOutcome.OK
+    assert not SourceCheck.objects.get(pk=check.pk).content_changed
+
+
 # --- the archive: a page seen again is a revisit of its original ------------------
 
 

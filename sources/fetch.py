@@ -276,7 +276,8 @@ def _hop(result, url, address, response, limits, deadline, asked_conditionally):
 # timeout of common servers (Apache's is 5 s), so that we rarely send a
 # request on a connection the server is closing.
 KEEP_ALIVE_SECONDS = 2.0
-# How many clients (each its own connections) a process keeps; the least recently used is closed.
+# How many clients (each with its connections) a process keeps; the least
+# recently used is closed once no fetch is using it.
 CLIENTS_KEPT = 32
 
 
@@ -328,12 +329,17 @@ class _KeptClient:
 
     def __init__(self):
         # trust_env=False: a proxy from the environment would connect by name and undo the address pinning.
-        # No cap on connections: politeness caps the requests to a host.
+        # No cap on connections: politeness caps the requests to a host, and
+        # so how many of its connections can be used at once, and kept.
         self.client = httpx.Client(
             follow_redirects=False,
             trust_env=False,
             verify=tls_context(),
-            limits=httpx.Limits(max_connections=None, keepalive_expiry=KEEP_ALIVE_SECONDS),
+            limits=httpx.Limits(
+                max_connections=None,
+                max_keepalive_connections=min(settings.FETCH_HOST_CONCURRENCY, 20),
+                keepalive_expiry=KEEP_ALIVE_SECONDS,
+            ),
         )
         self.users = 0
         self.evicted = False

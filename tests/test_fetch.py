@@ -2,9 +2,12 @@
 
 import ipaddress
 import socket
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from sources import fetch as fetch_module
 from sources.choices import CheckOutcome
 from sources.fetch import fetch, is_fetchable_address
 
@@ -357,6 +360,24 @@ def test_a_kept_connection_serves_only_the_name_and_address_it_was_opened_for(
 
     assert rebound.outcome == CheckOutcome.UNSAFE  # checked again, though a connection to its old address is open
     assert loopback_server.total_hits == 2
+
+
+def test_a_client_set_aside_for_another_is_closed_only_once_its_fetch_ends(
+    loopback_server, allow_loopback, monkeypatch
+):
+    monkeypatch.setattr(fetch_module, "CLIENTS_KEPT", 1)
+    _fake_dns(monkeypatch, {"other.example": [["127.0.0.1"]]})
+    loopback_server.route("/slow", body=PAGE, delay=0.5)
+    loopback_server.route("/story", body=PAGE)
+
+    with ThreadPoolExecutor(1) as pool:
+        slow = pool.submit(fetch, loopback_server.url("/slow"))
+        time.sleep(0.2)  # the slow fetch is waiting for its answer
+        other = fetch(f"http://other.example:{loopback_server.port}/story")  # takes the one place kept
+
+        assert other.outcome == CheckOutcome.OK
+        assert slow.result().outcome == CheckOutcome.OK
+        assert slow.result().body == PAGE
 
 
 def test_a_name_with_any_non_public_address_is_refused(loopback_server, monkeypatch):

@@ -7,6 +7,7 @@ always agree on what "disputed claims about this event since Monday" means.
 import django_filters
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
 
 from accounts.roles import member_accounts
 from sources.choices import SourceHealth
@@ -27,8 +28,19 @@ class NamedRowFilter(django_filters.ModelChoiceFilter):
     field_class = NamedRowChoiceField
 
 
+class SearchFilter(django_filters.CharFilter):
+    """The claims that hold the words searched for (``claims.search``).
+
+    A filter of its own rather than a ``method`` of the FilterSet, so that it
+    needs no FilterSet instance to run: the API applies such filters without
+    building the form (``claims/api/filtering.py``)."""
+
+    def filter(self, qs, value):
+        return qs if value in EMPTY_VALUES else search_claims(qs, value)
+
+
 class ClaimFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="filter_search")
+    q = SearchFilter(label=_("Search"))
     # ``distinct=False``: each is a value of the claim or of its one grade, so
     # no claim can match twice, and SELECT DISTINCT would make the database
     # sort every matching claim before it could return a page.
@@ -89,9 +101,6 @@ class ClaimFilterSet(django_filters.FilterSet):
 
     def filter_date_to(self, queryset, name, value):
         return queryset.filter(**{f"{self._date_field()}__lte": value})
-
-    def filter_search(self, queryset, name, value):
-        return search_claims(queryset, value)
 
     # Filters through the source links use EXISTS, not a join, so that a
     # claim with several matching sources is listed once and the page's

@@ -25,7 +25,7 @@ from claims.services import (
 from claims.workflow import allowed_transitions, change_status
 from tracker.api.pagination import paginate
 
-from ..filtering import named_filters
+from ..filtering import ApiFilterSet
 from ..public_serializers import PublicClaimSerializer
 from ..schema import StaleVersionSerializer
 from ..serializers import (
@@ -43,7 +43,7 @@ from ..serializers import (
 )
 
 
-class ClaimApiFilterSet(ClaimFilterSet):
+class ClaimApiFilterSet(ApiFilterSet, ClaimFilterSet):
     """The shared claim filters. Their ``ordering`` is left out: the API
     pages with a cursor, which orders by submission time (``?ordering=``
     of DRF's ordering filter chooses the direction)."""
@@ -54,16 +54,11 @@ class ClaimApiFilterSet(ClaimFilterSet):
     # member is not offered them, so that a list cannot be narrowed on hidden state.
     MEMBERS_ONLY = ("event", "source_health")
 
-    def __init__(self, data=None, *args, request=None, **kwargs):
-        # Only the filters that the request names, and that the caller may
-        # use, are built: an absent one leaves the list alone, and building
-        # all of them (a deep copy and a form field each) cost more CPU than a
-        # search's whole page. ``base_filters`` is the class's; this instance
-        # starts from its own narrower set.
-        hidden = self.MEMBERS_ONLY if request is not None and not can(request.user, Action.VIEW_INTERNAL) else ()
-        named = named_filters(data or {}, self.base_filters)
-        self.base_filters = {name: f for name, f in self.base_filters.items() if name in named and name not in hidden}
-        super().__init__(data, *args, request=request, **kwargs)
+    @classmethod
+    def offered_filters(cls, request) -> dict:
+        if request is None or can(request.user, Action.VIEW_INTERNAL):
+            return cls.base_filters
+        return {name: f for name, f in cls.base_filters.items() if name not in cls.MEMBERS_ONLY}
 
     @extend_schema_field(OpenApiTypes.INT)
     def filter_outlet(self, queryset, name, value):

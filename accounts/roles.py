@@ -21,6 +21,9 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Admin")
 
 
+# The groups that are roles, by name (``Role.values`` builds a new list each time).
+_ROLE_NAMES = frozenset(Role.values)
+
 _IMPLIED = {
     Role.ADMIN: {Role.ADMIN, Role.EDITOR, Role.REVIEWER},
     Role.EDITOR: {Role.EDITOR, Role.REVIEWER},
@@ -45,7 +48,7 @@ def remember_groups(user, group_names: Iterable[str | None]) -> frozenset[Role]:
     """Cache on ``user`` the roles that its groups ``group_names`` give, for
     code that read the groups along with the user (API token
     authentication does, in the token's query). Other groups are ignored."""
-    held = {Role(name) for name in group_names if name in Role.values}
+    held = {Role(name) for name in group_names if name in _ROLE_NAMES}
     if user.is_superuser:
         held.add(Role.ADMIN)
     roles = frozenset(implied for role in held for implied in _IMPLIED[role])

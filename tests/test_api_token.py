@@ -4,11 +4,13 @@ DRF's former tokens, carried over by ``accounts/migrations/0002``, still
 open the API."""
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from rest_framework.test import APIClient
 
+from accounts.authentication import TokenWithRolesAuthentication
 from accounts.roles import Role
 from accounts.tokens import issue
 
@@ -50,6 +52,25 @@ def test_a_superuser_is_an_admin(make_user):
     user.save()
 
     assert token_client(user).get("/api/me/").json()["roles"] == ["admin", "editor", "reviewer"]
+
+
+def test_the_user_a_token_opens_is_the_user_as_the_orm_loads_it(make_user):
+    user = make_user(Role.EDITOR)
+    user.first_name, user.last_login, user.is_staff = "Ana", timezone.now(), True
+    user.save()
+    _, secret = issue(user, "tests")
+
+    authenticated, token = TokenWithRolesAuthentication().authenticate_credentials(secret)
+
+    loaded = User.objects.get(pk=user.pk)
+    fields = [field.attname for field in User._meta.concrete_fields]
+    # Every value of the same type too: a time aware of its zone, a boolean as a boolean.
+    assert [(getattr(authenticated, f), type(getattr(authenticated, f))) for f in fields] == [
+        (getattr(loaded, f), type(getattr(loaded, f))) for f in fields
+    ]
+    assert timezone.is_aware(authenticated.last_login)
+    assert (authenticated._state.adding, authenticated._state.db) == (False, loaded._state.db)
+    assert token.user == loaded
 
 
 def test_a_user_without_a_role_sees_only_published_claims(make_user, claim_factory):

@@ -20,7 +20,7 @@ answers of an anonymous visitor.
 """
 
 from django.contrib.auth.models import User
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
@@ -77,13 +77,15 @@ class TokenWithRolesAuthentication(BaseAuthentication):
         return self.authenticate_credentials(secret)
 
     def authenticate_credentials(self, secret):
-        unrecorded_before = connection.ops.adapt_datetimefield_value(timezone.now() - LAST_USED_PRECISION)
-        with connection.cursor() as cursor:
+        # The connection itself, not ``django.db.connection``, which looks it up again at each attribute.
+        database = connections[DEFAULT_DB_ALIAS]
+        unrecorded_before = database.ops.adapt_datetimefield_value(timezone.now() - LAST_USED_PRECISION)
+        with database.cursor() as cursor:
             cursor.execute(_CALLER_WITH_GROUPS, [unrecorded_before, digest_of(secret)])
             rows = cursor.fetchall()
         if not rows:
             raise AuthenticationFailed(_("Invalid token."))
-        user = _user_from(rows[0])
+        user = _user_from(rows[0], database)
         if not user.is_active:
             raise AuthenticationFailed(_("User inactive or deleted."))
         remember_groups(user, (row[-1] for row in rows))
@@ -97,14 +99,15 @@ class TokenWithRolesAuthentication(BaseAuthentication):
         return 'Token realm="api"'
 
 
-def _user_from(row) -> User:
-    """The user whose columns start ``row``, as the ORM would load it: each
-    value through the converters of its field and of the database backend
-    (SQLite gives naive times and numbers for booleans; PostgreSQL needs none)."""
+def _user_from(row, database) -> User:
+    """The user whose columns start ``row``, read from ``database``, as the
+    ORM would load it: each value through the converters of its field and of
+    the database backend (SQLite gives naive times and numbers for booleans;
+    PostgreSQL needs none)."""
     table = User._meta.db_table
     values = list(row[: len(_USER_FIELDS)])
     for index, field in enumerate(_USER_FIELDS):
         column = field.get_col(table)
-        for convert in connection.ops.get_db_converters(column) + field.get_db_converters(connection):
-            values[index] = convert(values[index], column, connection)
-    return User.from_db(connection.alias, None, values)
+        for convert in database.ops.get_db_converters(column) + field.get_db_converters(database):
+            values[index] = convert(values[index], column, database)
+    return User.from_db(database.alias, None, values)

@@ -159,7 +159,7 @@ class ClaimViewSet(
             return super().list(request, *args, **kwargs)
         claims = self.filter_queryset(self.get_queryset()).values(*ClaimSummarySerializer.SUMMARY_VALUES)
         page = self.paginate_queryset(claims)
-        return self.get_paginated_response(ClaimSummarySerializer(page, many=True).data)
+        return self.get_paginated_response(ClaimSummarySerializer.summaries(page))
 
     def _display(self, claim, status_code=status.HTTP_200_OK):
         return Response(ClaimSerializer(claims_for_display().get(pk=claim.pk)).data, status=status_code)

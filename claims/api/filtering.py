@@ -44,9 +44,10 @@ class ApiFilterSet(django_filters.FilterSet):
     @classmethod
     def filters_named(cls, query_params, request) -> dict:
         """The offered filters that ``query_params`` name, in the class's order."""
-        offered = cls.offered_filters(request)
-        named = named_filters(query_params, offered)
-        return {name: filter_ for name, filter_ in offered.items() if name in named}
+        named = named_filters(query_params, cls.base_filters)
+        if not named:  # most requests: the caller's rights need not be asked
+            return {}
+        return {name: filter_ for name, filter_ in cls.offered_filters(request).items() if name in named}
 
 
 class TrackerFilterBackend(DjangoFilterBackend):
@@ -68,8 +69,14 @@ class TrackerFilterBackend(DjangoFilterBackend):
 
 def named_filters(query_params, names) -> set[str]:
     """The filters of ``names`` that a query parameter belongs to, counting the
-    suffixed parameters of range-like filters (``<name>_min``, ``<name>_after``)."""
-    return {name for name in names if any(key == name or key.startswith(f"{name}_") for key in query_params)}
+    suffixed parameters of range-like filters (``<name>_min``, ``<name>_after``):
+    a parameter names the filter it equals and each one it starts with
+    followed by ``_``."""
+    named = set()
+    for key in query_params:
+        named.add(key)
+        named.update(key[:index] for index, char in enumerate(key) if char == "_")
+    return named.intersection(names)
 
 
 def filter_without_form(filters: dict, query_params, queryset):

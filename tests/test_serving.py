@@ -1,8 +1,10 @@
 """The web process that ``bin/run`` and the production start run: bounded
 database connections under concurrent requests, hashed static files."""
 
+import gc
 import os
 import re
+import runpy
 import signal
 import threading
 import time
@@ -105,3 +107,17 @@ def test_a_graceful_reload_answers_every_request_made_meanwhile(start_web_proces
 
     assert web.log().count("Booting worker") >= 4, "the reload started two new workers"
     assert answers and set(answers) == {200}
+
+
+def test_a_web_worker_collects_cycles_seldom(monkeypatch, tmp_path):
+    """Each web worker raises the cycle collector's thresholds once it has
+    loaded the app (``gunicorn.conf.py`` says why): at Python's defaults a
+    full collection every hundred requests or so stopped the process's
+    threads for over 100 ms."""
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))  # else the settings make a folder of their own
+    config = runpy.run_path(str(BASE_DIR / "tracker" / "gunicorn.conf.py"))
+    set_to = []
+    monkeypatch.setattr(gc, "set_threshold", lambda *thresholds: set_to.append(thresholds))
+    config["post_worker_init"](worker=None)
+    assert set_to == [config["GC_THRESHOLDS"]]
+    assert config["GC_THRESHOLDS"][0] >= 10 * gc.get_threshold()[0]

@@ -20,6 +20,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from claims.choices import BoundQualifier, CasualtyCategory, ClaimKind, Language, QuoteMatch
 from claims.services import SourceLinkData
+from sources import checking
 from sources.checking import run_checks
 from sources.choices import CheckOutcome, SourceHealth
 from sources.models import Source, SourceCheck
@@ -652,10 +653,10 @@ def test_the_soft_time_limit_reached_while_a_page_is_read_ends_the_batch_as_time
     finally:
         soft_limit.cancel()
         signal.signal(signal.SIGUSR1, previous_handler)
-    # The later page's fetch is left to end on its own; let it end before the test does.
-    for thread in threading.enumerate():
-        if thread.name.startswith("fetch"):
-            thread.join(timeout=5)
+    # The later page's fetch is left to end on its own; let it end before the
+    # test does (the process's fetch threads wait for work, so joining them would not end).
+    checking._fetch_threads().shutdown(wait=True)
+    checking._fetch_threads.cache_clear()
 
     assert [(check.outcome, check.error) for check in checks] == [
         (CheckOutcome.TIMEOUT, "The check ran past its time limit.")

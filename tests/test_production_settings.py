@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
+from tests.celery_worker import test_database_url
 from tracker.env import env_bool, env_int
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,3 +54,33 @@ def test_a_non_numeric_integer_stops_start_up(monkeypatch):
     monkeypatch.setenv("AXES_FAILURE_LIMIT", "five")
     with pytest.raises(ImproperlyConfigured, match="AXES_FAILURE_LIMIT='five' is not a whole number"):
         env_int("AXES_FAILURE_LIMIT", 5)
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db
+def test_a_session_whose_client_vanished_mid_statement_is_ended_too_when_the_idle_timeout_is_set():
+    """A worker machine cut off while it sends a statement or reads its answer
+    holds its locks as one idle in a transaction does, but that timeout does
+    not apply to it (``tests/test_multi_host.py`` stalled on such a session):
+    the same setting has the server notice the vanished client."""
+    show = (
+        "from django.db import connection\n"
+        "with connection.cursor() as cursor:\n"
+        "    for name in ('tcp_keepalives_idle', 'tcp_user_timeout', 'client_connection_check_interval'):\n"
+        "        cursor.execute('SHOW ' + name)\n"
+        "        print(name, cursor.fetchone()[0])\n"
+    )
+    result = manage(
+        "shell",
+        "-c",
+        show,
+        DATABASE_URL=test_database_url(),
+        DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_SECONDS="10",
+        DEBUG="true",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-3:] == [
+        "tcp_keepalives_idle 10",
+        "tcp_user_timeout 10000",
+        "client_connection_check_interval 5s",
+    ]

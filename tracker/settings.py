@@ -138,10 +138,24 @@ DATABASE_STATEMENT_TIMEOUT = env_int("DATABASE_STATEMENT_TIMEOUT_SECONDS", 30)
 # with this set, PostgreSQL ends a session left idle inside a transaction for longer (0: never).
 # tests/test_multi_host.py shows both.
 DATABASE_IDLE_IN_TRANSACTION_TIMEOUT = env_int("DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_SECONDS", 0)
+# A cut-off machine's session may also be caught mid-statement (sending a
+# query, or reading its answer), where that timeout does not apply: with it
+# set, the server also probes the connection (TCP keepalives), gives up on
+# data the client never acknowledges, and checks that the client is still
+# there while a statement runs, each within about the same time.
+DATABASE_CLIENT_GONE_SETTINGS = (
+    f" -c tcp_keepalives_idle={DATABASE_IDLE_IN_TRANSACTION_TIMEOUT}"
+    f" -c tcp_keepalives_interval={max(1, DATABASE_IDLE_IN_TRANSACTION_TIMEOUT // 5)} -c tcp_keepalives_count=3"
+    f" -c tcp_user_timeout={DATABASE_IDLE_IN_TRANSACTION_TIMEOUT * 1000}"
+    f" -c client_connection_check_interval={DATABASE_IDLE_IN_TRANSACTION_TIMEOUT * 500}"
+    if DATABASE_IDLE_IN_TRANSACTION_TIMEOUT
+    else ""
+)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
         f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT}s"
         f" -c idle_in_transaction_session_timeout={DATABASE_IDLE_IN_TRANSACTION_TIMEOUT}s"
+        f"{DATABASE_CLIENT_GONE_SETTINGS}"
     )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The zero-setup database is shared by the web processes and the worker.

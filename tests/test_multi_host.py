@@ -169,13 +169,11 @@ def submit_claims(web: WebProcess, secret: str, urls: list[str]) -> float:
     return time.monotonic() - started
 
 
-def statements_running_on(host: str) -> bool:
-    """Whether the database is running a statement of one of ``host``'s sessions."""
+def session_states(host: str) -> list[str]:
+    """The state of each of ``host``'s database sessions (``idle``, ``active``, ...)."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT EXISTS (SELECT FROM pg_stat_activity WHERE application_name = %s AND state = 'active')", [host]
-        )
-        return cursor.fetchone()[0]
+        cursor.execute("SELECT state FROM pg_stat_activity WHERE application_name = %s", [host])
+        return [state for (state,) in cursor.fetchall()]
 
 
 def test_checks_spread_over_worker_hosts_and_a_cut_off_hosts_checks_are_taken_over(hosts, outlets, site, reviewer):
@@ -212,13 +210,14 @@ def test_checks_spread_over_worker_hosts_and_a_cut_off_hosts_checks_are_taken_ov
             if running(path):
                 break
             time.sleep(0.02)
+        assert session_states(cut), f"no database session is named after {cut}"
         hosts.cut_off(hosts.hosts[cut])
         cut_at = time.monotonic()
         # What the host sent before its cable was pulled (a batch's last statements and COMMIT)
         # still reaches the database through the forwarder and runs: what that finishes, the host
         # did, so its checks under way are read once none of its statements runs.
         time.sleep(0.5)
-        assert wait_for(lambda: not statements_running_on(cut), timeout=20)
+        assert wait_for(lambda: "active" not in session_states(cut), timeout=20)
         held_at_cut = {path for path, host in page_fetches() if host == cut and running(path)}
         done_at_cut = finished()
         # The beat's takeover and sweep, every second, while claims still arrive and until

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from django.utils import translation
+from rest_framework.test import APIClient
 
 from accounts.roles import Role
 from claims.choices import ClaimKind, Language
@@ -141,6 +142,14 @@ def make_user(db):
 @pytest.fixture
 def reviewer(make_user):
     return make_user(Role.REVIEWER, username="reviewer")
+
+
+@pytest.fixture
+def reviewer_api(reviewer):
+    """An API client signed in as ``reviewer``."""
+    client = APIClient()
+    client.force_authenticate(reviewer)
+    return client
 
 
 @pytest.fixture

@@ -5,19 +5,11 @@ refuses (``claims/api/filtering.py``)."""
 
 import pytest
 from django.http import QueryDict
-from rest_framework.test import APIClient
 
 from claims.api.views.claims import ClaimApiFilterSet
 from claims.choices import ClaimKind, ClaimStatus, Language
 from claims.models import Claim
 from claims.workflow import change_status
-
-
-@pytest.fixture
-def client(reviewer):
-    client = APIClient()
-    client.force_authenticate(reviewer)
-    return client
 
 
 @pytest.fixture
@@ -73,8 +65,8 @@ def through_the_form(params) -> ClaimApiFilterSet:
         {"status_of_something": "x"},  # names ``status`` as a range's suffix would: no value of its own
     ],
 )
-def test_plain_filters_list_what_the_form_lists_without_building_it(client, claims, forms_built, params):
-    response = client.get("/api/claims/", query(params))
+def test_plain_filters_list_what_the_form_lists_without_building_it(reviewer_api, claims, forms_built, params):
+    response = reviewer_api.get("/api/claims/", query(params))
 
     assert response.status_code == 200, response.content
     assert forms_built == []
@@ -95,8 +87,8 @@ def test_plain_filters_list_what_the_form_lists_without_building_it(client, clai
         {"q": "bridge", "status": "bogus"},
     ],
 )
-def test_a_value_a_plain_filter_refuses_is_refused_with_the_forms_words(client, claims, params):
-    response = client.get("/api/claims/", query(params))
+def test_a_value_a_plain_filter_refuses_is_refused_with_the_forms_words(reviewer_api, claims, params):
+    response = reviewer_api.get("/api/claims/", query(params))
 
     assert response.status_code == 400, response.content
     filterset = through_the_form(params)
@@ -104,10 +96,10 @@ def test_a_value_a_plain_filter_refuses_is_refused_with_the_forms_words(client, 
     assert response.json()["errors"] == {name: list(messages) for name, messages in filterset.errors.items()}
 
 
-def test_a_filter_that_needs_the_form_takes_the_whole_filterset(client, claims, forms_built):
+def test_a_filter_that_needs_the_form_takes_the_whole_filterset(reviewer_api, claims, forms_built):
     params = {"date_field": "stated_on", "q": "bridge"}  # ``date_field`` is a method of the FilterSet
 
-    response = client.get("/api/claims/", params)
+    response = reviewer_api.get("/api/claims/", params)
 
     assert response.status_code == 200, response.content
     assert forms_built == [ClaimApiFilterSet]

@@ -17,13 +17,6 @@ HUGE = "9" * 30
 
 
 @pytest.fixture
-def client(reviewer):
-    client = APIClient()
-    client.force_authenticate(reviewer)
-    return client
-
-
-@pytest.fixture
 def claim(claim_factory, reviewer):
     return claim_factory(submitter=reviewer, sources=["https://example.org/a"])
 
@@ -52,13 +45,13 @@ def assert_error(response, status, code=None):
         "/api/no-such-endpoint/",
     ],
 )
-def test_unknown_or_malformed_ids_are_404(client, claim, path):
-    assert_error(client.get(path), 404, "not_found")
+def test_unknown_or_malformed_ids_are_404(reviewer_api, claim, path):
+    assert_error(reviewer_api.get(path), 404, "not_found")
 
 
 @pytest.mark.parametrize("path", ["/api/evidence/abc/withdraw/", f"/api/evidence/{HUGE}/withdraw/"])
-def test_withdrawing_unknown_evidence_is_404(client, path):
-    assert_error(client.post(path, {}, format="json"), 404, "not_found")
+def test_withdrawing_unknown_evidence_is_404(reviewer_api, path):
+    assert_error(reviewer_api.post(path, {}, format="json"), 404, "not_found")
 
 
 @pytest.mark.parametrize(
@@ -76,8 +69,8 @@ def test_withdrawing_unknown_evidence_is_404(client, path):
         ({"q": "nul\x00byte"}, "q"),
     ],
 )
-def test_bad_filters_are_400_on_their_field(client, claim, params, field):
-    body = assert_error(client.get("/api/claims/", params), 400, "invalid")
+def test_bad_filters_are_400_on_their_field(reviewer_api, claim, params, field):
+    body = assert_error(reviewer_api.get("/api/claims/", params), 400, "invalid")
     assert field in body["errors"]
 
 
@@ -91,16 +84,16 @@ def test_bad_filters_are_400_on_their_field(client, claim, params, field):
         {"ordering": "-created_at"},
     ],
 )
-def test_odd_paging_and_ordering_fall_back_to_defaults(client, claim, params):
-    response = client.get("/api/claims/", params)
+def test_odd_paging_and_ordering_fall_back_to_defaults(reviewer_api, claim, params):
+    response = reviewer_api.get("/api/claims/", params)
     assert response.status_code == 200
     assert [c["id"] for c in response.json()["results"]] == [claim.pk]
 
 
-def test_page_size_is_capped(client, claim_factory):
+def test_page_size_is_capped(reviewer_api, claim_factory):
     for _ in range(101):
         Claim.objects.create(text="bulk", language="en", submitter=claim_factory().submitter)
-    response = client.get("/api/claims/", {"page_size": "5000"})
+    response = reviewer_api.get("/api/claims/", {"page_size": "5000"})
     assert len(response.json()["results"]) == 100
 
 
@@ -108,8 +101,8 @@ def test_page_size_is_capped(client, claim_factory):
     "cursor",
     ["garbage", base64.b64encode(b"p=not-a-date").decode(), base64.b64encode(b"o=-5&r=7").decode()],
 )
-def test_bad_cursors_are_4xx(client, claim, cursor):
-    response = client.get("/api/claims/", {"cursor": cursor})
+def test_bad_cursors_are_4xx(reviewer_api, claim, cursor):
+    response = reviewer_api.get("/api/claims/", {"cursor": cursor})
     assert 400 <= response.status_code < 500
     assert response.json()["code"]
 
@@ -134,19 +127,21 @@ def test_bad_cursors_are_4xx(client, claim, cursor):
         ["not", "an", "object"],
     ],
 )
-def test_bad_claims_are_400_and_write_nothing(client, payload):
-    assert_error(client.post("/api/claims/", payload, format="json"), 400, "invalid")
+def test_bad_claims_are_400_and_write_nothing(reviewer_api, payload):
+    assert_error(reviewer_api.post("/api/claims/", payload, format="json"), 400, "invalid")
     assert not Claim.objects.exists()
 
 
-def test_malformed_json_is_400(client):
-    response = client.post("/api/claims/", data="{not json", content_type="application/json")
+def test_malformed_json_is_400(reviewer_api):
+    response = reviewer_api.post("/api/claims/", data="{not json", content_type="application/json")
     assert_error(response, 400, "parse_error")
 
 
-def test_bad_casualty_bounds_on_edit_are_400(client, claim):
+def test_bad_casualty_bounds_on_edit_are_400(reviewer_api, claim):
     figures = [{"category": "killed", "qualifier": "at_least", "low": 5, "high": 9}]
-    response = client.patch(f"/api/claims/{claim.pk}/", {"version": 1, "casualty_figures": figures}, format="json")
+    response = reviewer_api.patch(
+        f"/api/claims/{claim.pk}/", {"version": 1, "casualty_figures": figures}, format="json"
+    )
     body = assert_error(response, 400, "invalid")
     assert list(body["errors"]) == ["casualty_figures.0.high"]
     claim.refresh_from_db()
@@ -163,22 +158,22 @@ def test_bad_casualty_bounds_on_edit_are_400(client, claim):
         {},
     ],
 )
-def test_bad_transitions_are_400(client, claim, payload):
-    assert_error(client.post(f"/api/claims/{claim.pk}/transitions/", payload, format="json"), 400, "invalid")
+def test_bad_transitions_are_400(reviewer_api, claim, payload):
+    assert_error(reviewer_api.post(f"/api/claims/{claim.pk}/transitions/", payload, format="json"), 400, "invalid")
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.UNVERIFIED
 
 
-def test_a_huge_version_is_stale_not_a_crash(client, claim):
-    response = client.post(
+def test_a_huge_version_is_stale_not_a_crash(reviewer_api, claim):
+    response = reviewer_api.post(
         f"/api/claims/{claim.pk}/transitions/", {"target": "in_review", "version": int(HUGE)}, format="json"
     )
     assert assert_error(response, 409, "stale_version")["current_version"] == 1
 
 
-def test_evidence_file_upload(client, claim):
+def test_evidence_file_upload(reviewer_api, claim):
     upload = SimpleUploadedFile("notes.txt", b"Interview notes", content_type="text/plain")
-    response = client.post(f"/api/claims/{claim.pk}/evidence/", {"stance": "context", "file": upload})
+    response = reviewer_api.post(f"/api/claims/{claim.pk}/evidence/", {"stance": "context", "file": upload})
 
     assert response.status_code == 201, response.content
     evidence = Evidence.objects.get()
@@ -186,7 +181,7 @@ def test_evidence_file_upload(client, claim):
     # The file is offered through the permission-checked download, not as public media.
     download = response.json()["file"]
     assert download.endswith(f"/api/evidence/{evidence.pk}/file/")
-    assert b"".join(client.get(download).streaming_content) == b"Interview notes"
+    assert b"".join(reviewer_api.get(download).streaming_content) == b"Interview notes"
 
 
 @pytest.mark.parametrize(
@@ -198,21 +193,25 @@ def test_evidence_file_upload(client, claim):
         ({"stance": "context", "source_url": "ftp://example.org/e"}, "source_url"),
     ],
 )
-def test_bad_evidence_is_400(client, claim, payload, field):
+def test_bad_evidence_is_400(reviewer_api, claim, payload, field):
     data = dict(payload)
     if "file" in data:
         name, content = data["file"]
         data["file"] = SimpleUploadedFile(name, content)
-    body = assert_error(client.post(f"/api/claims/{claim.pk}/evidence/", data), 400, "invalid")
+    body = assert_error(reviewer_api.post(f"/api/claims/{claim.pk}/evidence/", data), 400, "invalid")
     assert field in body["errors"]
     assert not Evidence.objects.exists()
 
 
-def test_withdrawing_twice_is_refused(client, claim, reviewer):
+def test_withdrawing_twice_is_refused(reviewer_api, claim, reviewer):
     upload = SimpleUploadedFile("notes.txt", b"x", content_type="text/plain")
-    evidence_id = client.post(f"/api/claims/{claim.pk}/evidence/", {"stance": "context", "file": upload}).json()["id"]
-    assert client.post(f"/api/evidence/{evidence_id}/withdraw/", {}, format="json").status_code == 200
-    assert_error(client.post(f"/api/evidence/{evidence_id}/withdraw/", {}, format="json"), 403, "permission_denied")
+    evidence_id = reviewer_api.post(f"/api/claims/{claim.pk}/evidence/", {"stance": "context", "file": upload}).json()[
+        "id"
+    ]
+    assert reviewer_api.post(f"/api/evidence/{evidence_id}/withdraw/", {}, format="json").status_code == 200
+    assert_error(
+        reviewer_api.post(f"/api/evidence/{evidence_id}/withdraw/", {}, format="json"), 403, "permission_denied"
+    )
 
 
 @pytest.mark.parametrize(
@@ -224,9 +223,9 @@ def test_withdrawing_twice_is_refused(client, claim, reviewer):
         ({"name": "E", "slug": "fine", "place": "x"}, "place"),
     ],
 )
-def test_bad_events_are_400(client, payload, field):
+def test_bad_events_are_400(reviewer_api, payload, field):
     Event.objects.create(name="Taken", slug="taken")
-    body = assert_error(client.post("/api/events/", payload, format="json"), 400, "invalid")
+    body = assert_error(reviewer_api.post("/api/events/", payload, format="json"), 400, "invalid")
     assert field in body["errors"]
     assert Event.objects.count() == 1
 
@@ -244,7 +243,7 @@ def test_anonymous_callers_are_throttled(monkeypatch, claim_factory, editor, oth
     assert anonymous.get("/api/claims/").json()["code"] == "throttled"
 
 
-def test_unauthenticated_answers_carry_the_shape(client):
+def test_unauthenticated_answers_carry_the_shape(reviewer_api):
     body = assert_error(APIClient().get("/api/sources/"), 401, "not_authenticated")
     assert "errors" not in body
 
@@ -252,46 +251,46 @@ def test_unauthenticated_answers_carry_the_shape(client):
 # Found by fuzzing (tests/test_api_fuzz.py): answers the schema did not describe.
 
 
-def test_a_source_not_yet_checked_matches_the_schema(client, claim):
+def test_a_source_not_yet_checked_matches_the_schema(reviewer_api, claim):
     source = claim.source_links.get().source
-    response = client.get(f"/api/sources/{source.pk}/")
+    response = reviewer_api.get(f"/api/sources/{source.pk}/")
 
     body = response.json()
     assert (body["outlet"], body["via_agency"], body["latest_check"]) == (None, None, None)
     assert_documented(response, "get", "/api/sources/{id}/")
 
 
-def test_evidence_without_a_file_matches_the_schema(client, claim):
+def test_evidence_without_a_file_matches_the_schema(reviewer_api, claim):
     evidence = {"stance": "supports", "source_url": "https://example.org/b"}
-    response = client.post(f"/api/claims/{claim.pk}/evidence/", evidence, format="json")
+    response = reviewer_api.post(f"/api/claims/{claim.pk}/evidence/", evidence, format="json")
 
     assert response.json()["file"] is None
     assert_documented(response, "post", "/api/claims/{id}/evidence/")
-    assert_documented(client.get(f"/api/claims/{claim.pk}/evidence/"), "get", "/api/claims/{id}/evidence/")
+    assert_documented(reviewer_api.get(f"/api/claims/{claim.pk}/evidence/"), "get", "/api/claims/{id}/evidence/")
 
 
-def test_an_account_without_email_matches_the_schema(client):
-    response = client.get("/api/me/")
+def test_an_account_without_email_matches_the_schema(reviewer_api):
+    response = reviewer_api.get("/api/me/")
 
     assert response.json()["email"] == ""
     assert_documented(response, "get", "/api/me/")
 
 
-def test_refusals_are_documented_in_the_error_shape(client, claim):
-    assert_documented(client.get("/api/sources/0/"), "get", "/api/sources/{id}/")
-    assert_documented(client.get("/api/claims/", {"status": "bogus"}), "get", "/api/claims/")
+def test_refusals_are_documented_in_the_error_shape(reviewer_api, claim):
+    assert_documented(reviewer_api.get("/api/sources/0/"), "get", "/api/sources/{id}/")
+    assert_documented(reviewer_api.get("/api/claims/", {"status": "bogus"}), "get", "/api/claims/")
     assert_documented(APIClient().get("/api/me/"), "get", "/api/me/")
-    stale = client.patch(f"/api/claims/{claim.pk}/", {"version": 99, "text": "Changed"}, format="json")
+    stale = reviewer_api.patch(f"/api/claims/{claim.pk}/", {"version": 99, "text": "Changed"}, format="json")
     assert stale.status_code == 409
     assert_documented(stale, "patch", "/api/claims/{id}/")
 
 
-def test_filters_apply_only_when_named(client, claim_factory):
+def test_filters_apply_only_when_named(reviewer_api, claim_factory):
     english = claim_factory(language=Language.EN)
     russian = claim_factory(language=Language.RU)
 
     def listed(params):
-        response = client.get("/api/claims/", params)
+        response = reviewer_api.get("/api/claims/", params)
         assert response.status_code == 200, response.content
         return {c["id"] for c in response.json()["results"]}
 

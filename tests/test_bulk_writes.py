@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import DataError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from sources import bulk
@@ -96,3 +97,13 @@ def test_a_value_too_long_for_its_column_is_refused_not_cut_short():
     with pytest.raises(DataError), transaction.atomic():
         bulk.update_fields([check], ["title"])
     assert SourceCheck.objects.get(pk=check.pk).title == ""
+
+
+def test_a_batch_is_logged_as_django_logs_its_own_statements():
+    checks = started_checks(2)
+    for check in checks:
+        check.outcome = "ok"
+    with CaptureQueriesContext(connection) as queries:
+        bulk.update_fields(checks, FIELDS)
+    (statement,) = queries.captured_queries
+    assert statement["sql"].startswith(f"UPDATE {connection.ops.quote_name(SourceCheck._meta.db_table)} SET")

@@ -13,6 +13,9 @@ a way into our own network (SSRF). The rules:
   swapped for the IP literal, the Host header and TLS SNI keep the real name),
   so a DNS answer that changes between check and connect cannot slip through;
 * redirects are followed by hand, and every hop is checked again;
+* cookies a response sets are sent on the later hops of the same fetch
+  (``_Cookies``: a site may set one and redirect to the page that looks for
+  it), never on another fetch: each check sees a page as a first visitor does;
 * a connection is kept open after a fetch (HTTP keep-alive, for
   ``KEEP_ALIVE_SECONDS``) only for a later fetch that checked the same
   address for the same host name, scheme and port: each such set has a
@@ -38,6 +41,7 @@ decoded too when it was compressed, for reading and comparing.
 
 import email.utils
 import functools
+import http.cookiejar
 import ipaddress
 import os
 import socket
@@ -244,15 +248,42 @@ def _follow(url, limits, result, validators, *, deadline):
         "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.1",
         "Accept-Encoding": ACCEPT_ENCODING,  # only codings read under the size cap
     }
+    cookies = _Cookies()
     with _transport_errors():
         while current is not None:
             address = _checked_address(current, limits.allowed_networks)
             conditional = validators.request_headers(current)
             with _clients.using(current, address) as client, _politely(current.host, deadline):
                 timeout = _hop_timeout(limits, deadline)
-                request = _pinned_request(client, current, address, timeout, {**headers, **conditional})
+                hop_headers = {**headers, **cookies.header_for(current), **conditional}
+                request = _pinned_request(client, current, address, timeout, hop_headers)
                 with closing(client.send(request, stream=True)) as response:
+                    cookies.keep(current, response)
                     current = _hop(result, current, address, response, limits, deadline, bool(conditional))
+
+
+class _Cookies:
+    """The cookies of one fetch, matched against each hop's own address
+    (not the IP address it was sent to, which other sites may share)."""
+
+    def __init__(self):
+        self._jar = httpx.Cookies()
+
+    def header_for(self, url) -> dict:
+        """The Cookie header of a request of ``url``, if a hop before set one for it."""
+        if not self._jar:
+            return {}
+        request = httpx.Request("GET", url)
+        self._jar.set_cookie_header(request)
+        return {"Cookie": request.headers["cookie"]} if "cookie" in request.headers else {}
+
+    def keep(self, url, response) -> None:
+        """Keep the cookies ``response`` (to a request of ``url``) sets."""
+        if "set-cookie" in response.headers:
+            as_addressed = httpx.Response(
+                response.status_code, headers=response.headers, request=httpx.Request("GET", url)
+            )
+            self._jar.extract_cookies(as_addressed)
 
 
 def _hop(result, url, address, response, limits, deadline, asked_conditionally):
@@ -334,6 +365,8 @@ class _KeptClient:
         self.client = httpx.Client(
             follow_redirects=False,
             trust_env=False,
+            # The client outlives its fetches; their cookies are each fetch's own (``_Cookies``).
+            cookies=http.cookiejar.CookieJar(http.cookiejar.DefaultCookiePolicy(allowed_domains=[])),
             verify=tls_context(),
             limits=httpx.Limits(
                 max_connections=None,

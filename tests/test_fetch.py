@@ -344,6 +344,44 @@ def test_fetches_of_one_site_in_a_row_share_a_connection(loopback_server, allow_
     assert len(loopback_server.connections) == 1
 
 
+def test_a_cookie_one_fetch_was_given_is_not_sent_by_the_next_fetch_of_the_site(loopback_server, allow_loopback):
+    # A kept client must not make a re-check a returning visitor: a paywall
+    # counting the articles read would show the next check its "subscribe" page.
+    loopback_server.route("/first", body=PAGE, headers={"Set-Cookie": "articles_read=1; Path=/"})
+    loopback_server.route("/second", body=PAGE)
+
+    assert fetch(loopback_server.url("/first")).outcome == CheckOutcome.OK
+    assert fetch(loopback_server.url("/second")).outcome == CheckOutcome.OK
+
+    [(_, second_headers)] = [request for request in loopback_server.requests if request[0] == "/second"]
+    assert second_headers.get("Cookie") is None
+
+
+def test_a_cookie_set_by_a_redirect_is_sent_to_the_next_hop_of_the_same_fetch(loopback_server, allow_loopback):
+    # Some sites set a cookie and redirect to the page that checks for it.
+    loopback_server.route("/gate", status=302, headers={"Location": "/page", "Set-Cookie": "consent=yes; Path=/"})
+    loopback_server.route("/page", body=PAGE)
+
+    result = fetch(loopback_server.url("/gate"))
+
+    assert result.outcome == CheckOutcome.REDIRECTED
+    [(_, page_headers)] = [request for request in loopback_server.requests if request[0] == "/page"]
+    assert page_headers.get("Cookie") == "consent=yes"
+
+
+def test_a_cookie_is_not_sent_to_another_site_at_the_same_address(loopback_server, allow_loopback, monkeypatch):
+    _fake_dns(monkeypatch, {"one.example": [["127.0.0.1"]], "two.example": [["127.0.0.1"]]})
+    other_site = f"http://two.example:{loopback_server.port}/page"
+    loopback_server.route("/gate", status=302, headers={"Location": other_site, "Set-Cookie": "consent=yes; Path=/"})
+    loopback_server.route("/page", body=PAGE)
+
+    result = fetch(f"http://one.example:{loopback_server.port}/gate")
+
+    assert result.outcome == CheckOutcome.REDIRECTED
+    [(_, page_headers)] = [request for request in loopback_server.requests if request[0] == "/page"]
+    assert page_headers.get("Cookie") is None
+
+
 def test_a_kept_connection_serves_only_the_name_and_address_it_was_opened_for(
     loopback_server, allow_loopback, monkeypatch
 ):

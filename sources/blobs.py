@@ -23,6 +23,7 @@ Files no row names any more are deleted by the history's retention
 same bytes at that moment cannot lose: see ``discard``.
 """
 
+import functools
 import hashlib
 import os
 import tempfile
@@ -116,8 +117,22 @@ def make_durable(names) -> None:
     paths = {path for path in map(_local_path, filter(None, names)) if path is not None}
     if not paths:
         return
-    with ThreadPoolExecutor(max_workers=min(len(paths), 16), thread_name_prefix="fsync") as pool:
-        list(pool.map(_fsync, paths | {path.parent for path in paths}))
+    targets = paths | {path.parent for path in paths}
+    if len(paths) == 1:  # a batch's revisits: nothing to wait for at once
+        for target in targets:
+            _fsync(target)
+    else:
+        list(_fsync_threads().map(_fsync, targets))
+
+
+@functools.cache
+def _fsync_threads() -> ThreadPoolExecutor:
+    """The threads that wait for the disk, kept by the process: starting a
+    batch's anew cost it ten times the CPU of its fsyncs."""
+    return ThreadPoolExecutor(max_workers=16, thread_name_prefix="fsync")
+
+
+os.register_at_fork(after_in_child=_fsync_threads.cache_clear)  # a parent's threads do not come along
 
 
 def _local_path(name: str) -> Path | None:

@@ -18,34 +18,35 @@ process fetches the same pages in turn with:
 Each line gives the CPU time of this process per fetch (user and system)
 and what two cores would reach at that cost with nothing else to do: the
 page server, Redis and PostgreSQL, and the rest of a check, share them.
+
+Then it runs the checker's batches in this process (``checking.run_checks``,
+batches of 50 over ``--batch-pages`` sources of the bench database, first
+checks and then unchanged re-checks answered 304), once with a thread a
+page, as the checker fetches, and once with one thread fetching the pages
+in turn, and prints for the re-checks the CPU the fetches took in the
+threads that ran them and the whole process's CPU, per check: what the
+threads' taking turns on the GIL costs when every answer comes at once.
+Runs against DATABASE_URL (default: the ``tracker_bench`` database of
+``bench/source_checks.py``, created and migrated if missing).
 """
 
 import argparse
 import asyncio
 import hashlib
 import os
-import secrets
 import sys
+import tempfile
+import threading
 import time
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.source_checks import SERVER_STATE, page_for, start_server
+from bench.source_checks import DEFAULT_DATABASE_URL, SERVER_STATE, create_sources, page_for, setup_django, start_server
 
 CONCURRENCY = 50  # a batch's fetches at once (SOURCE_CHECK_BATCH_SIZE)
-
-
-def setup_django():
-    os.environ["DJANGO_SETTINGS_MODULE"] = "tracker.settings"
-    os.environ["FETCH_ALLOWED_NETWORKS"] = "127.0.0.0/8"
-    # As bench/source_checks.py: the page server stands for many outlets.
-    os.environ.update(FETCH_HOST_CONCURRENCY="100000", FETCH_HOST_RATE="100000000/second")
-    os.environ.update(DEBUG="false", SECRET_KEY=secrets.token_urlsafe(60), ALLOWED_HOSTS="localhost")
-    import django
-
-    django.setup()
 
 
 def cpu_ms_per_call(calls) -> float:
@@ -64,10 +65,11 @@ def report(name: str, ms: float) -> None:
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=3000, help="fetches per measurement")
+    parser.add_argument("--batch-pages", type=int, default=1000, help="sources checked in batches")
     args = parser.parse_args()
     server, port = start_server()
     SERVER_STATE["honour_conditional"].value = 1
-    setup_django()
+    setup_django(os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL), tempfile.mkdtemp(prefix="bench-media-"), None)
 
     import httpx
     import urllib3
@@ -137,7 +139,55 @@ def main():
             response.release_conn()
 
         report("urllib3 alone, 304, one after another", cpu_ms_per_call(lambda: run(get_urllib3, range(args.n))))
+
+    for threads in (CONCURRENCY, 1):
+        fetch_ms, process_ms = batch_cpu(port, args.batch_pages, threads)
+        print(
+            f"{f'batches, {threads} fetch thread(s) a process':>44}: re-checks (304) took {fetch_ms:5.3f} ms of "
+            f"CPU a check in the fetch threads, {process_ms:5.3f} ms in the whole process"
+        )
     server.terminate()
+
+
+def batch_cpu(port: int, pages: int, threads: int) -> tuple[float, float]:
+    """``pages`` new sources checked in batches by ``run_checks`` with
+    ``threads`` fetch threads, then re-checked: the CPU milliseconds a
+    re-check took in the fetch threads and in the whole process."""
+    from django.utils import timezone
+
+    from sources import checking
+
+    run = uuid.uuid4().hex[:8]
+    sources = create_sources(f"http://127.0.0.1:{port}/{run}/article-{i}" for i in range(pages))
+    batches = [sources[start : start + CONCURRENCY] for start in range(0, pages, CONCURRENCY)]
+    in_fetches, lock = [0.0], threading.Lock()
+    checker_fetch, most_threads = checking.fetch, checking._MOST_FETCH_THREADS
+
+    def timed_fetch(*args, **kwargs):
+        started = time.thread_time()
+        try:
+            return checker_fetch(*args, **kwargs)
+        finally:
+            with lock:
+                in_fetches[0] += time.thread_time() - started
+
+    def check_all():
+        asked_at = timezone.now()
+        for batch in batches:
+            checking.run_checks([(source.pk, asked_at) for source in batch])
+        return pages
+
+    # The process's fetch threads, made anew with this bound; the fetches, timed in their threads.
+    checking._fetch_threads.cache_clear()
+    checking._MOST_FETCH_THREADS, checking.fetch = threads, timed_fetch
+    try:
+        check_all()  # first checks: each source's original, which the re-checks revisit
+        in_fetches[0] = 0.0
+        process_ms = cpu_ms_per_call(check_all)
+    finally:
+        checking._fetch_threads.cache_clear()
+        checking._MOST_FETCH_THREADS, checking.fetch = most_threads, checker_fetch
+    return in_fetches[0] * 1000 / pages, process_ms
 
 
 if __name__ == "__main__":

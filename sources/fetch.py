@@ -493,6 +493,7 @@ def _finish(result, exchange, response, limits, deadline, *, asked_conditionally
     status = response.status_code
     if status == 304 and asked_conditionally:
         result.outcome = CheckOutcome.NOT_MODIFIED
+        _drain(response, deadline)
         return
     if 200 <= status < 300:
         media_type = result.content_type.split(";", 1)[0].strip().lower()
@@ -502,12 +503,36 @@ def _finish(result, exchange, response, limits, deadline, *, asked_conditionally
         exchange.wire_body, result.body = _read_capped(response, limits, deadline)
         result.outcome = CheckOutcome.REDIRECTED if result.redirect_chain else CheckOutcome.OK
         return
+    _drain(response, deadline)
     result.outcome = _outcome_for_status(status)
     result.error = f"The server answered {status} {response.reason_phrase}".rstrip() + "."
     retry_after = _retry_after(response.headers.get("retry-after", ""))
     if status in (429, 503) and retry_after is not None:
         result.outcome, result.retry_after = CheckOutcome.DEFERRED, retry_after
         result.error += f" It asked to be asked again in {retry_after:.0f} s."
+
+
+# The most of an answer's body that is read though it is not kept, so that
+# its connection can serve another fetch; a longer one goes with its connection.
+DRAINED_AT_MOST = 64 * 1024
+
+
+def _drain(response, deadline) -> None:
+    """Read the rest of ``response``, whose body is not kept, if it is short
+    (``DRAINED_AT_MOST``) and comes before ``deadline``: httpx closes a
+    connection whose answer was not read to its end, and most re-checks end
+    in a 304, which would each have opened a connection of their own."""
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > DRAINED_AT_MOST:
+        return
+    read = 0
+    try:
+        for chunk in response.iter_raw():
+            read += len(chunk)
+            if read > DRAINED_AT_MOST or time.monotonic() > deadline:
+                return
+    except (httpx.HTTPError, httpx.StreamError):
+        return  # the connection closes with the answer; what it answered stands
 
 
 def _retry_after(value: str) -> float | None:

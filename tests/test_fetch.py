@@ -344,6 +344,28 @@ def test_fetches_of_one_site_in_a_row_share_a_connection(loopback_server, allow_
     assert len(loopback_server.connections) == 1
 
 
+def test_an_answer_without_a_page_leaves_its_connection_for_the_next_fetch(loopback_server, allow_loopback):
+    # Most re-checks end in a 304: each one opening a connection of its own cost more than the fetch.
+    loopback_server.route("/story", body=PAGE, etag='"v1"')
+    loopback_server.route("/gone", status=404, body=b"<p>No such story.</p>")
+    first = fetch(loopback_server.url("/story"))
+
+    results = [fetch(loopback_server.url("/story"), first.validators) for _ in range(3)]
+    results += [fetch(loopback_server.url("/gone")) for _ in range(2)]
+
+    assert [result.outcome for result in results] == [CheckOutcome.NOT_MODIFIED] * 3 + [CheckOutcome.NOT_FOUND] * 2
+    assert len(loopback_server.connections) == 1
+
+
+def test_a_long_error_page_is_not_read_to_keep_its_connection(loopback_server, allow_loopback, monkeypatch):
+    loopback_server.route("/gone", status=404, body=b"x" * (fetch_module.DRAINED_AT_MOST + 1))
+
+    results = [fetch(loopback_server.url("/gone")) for _ in range(2)]
+
+    assert [result.outcome for result in results] == [CheckOutcome.NOT_FOUND] * 2
+    assert len(loopback_server.connections) == 2
+
+
 def test_a_cookie_one_fetch_was_given_is_not_sent_by_the_next_fetch_of_the_site(loopback_server, allow_loopback):
     # A kept client must not make a re-check a returning visitor: a paywall
     # counting the articles read would show the next check its "subscribe" page.

@@ -20,7 +20,9 @@ a way into our own network (SSRF). The rules:
   ``KEEP_ALIVE_SECONDS``) only for a later fetch that checked the same
   address for the same host name, scheme and port: each such set has a
   client of its own (``_clients``), so a connection made to one address
-  with one TLS name serves no other;
+  with one TLS name serves no other; an answer whose body is not kept (a
+  304, an error page) is read to its end when short (``_drain``), or its
+  connection could not be kept;
 * time and size are capped: per-phase timeouts, a wall-clock deadline over
   all hops and the body, and a byte cap enforced while the body streams in,
   on the bytes that come over the wire and again on what they decode to (a

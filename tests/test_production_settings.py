@@ -92,7 +92,12 @@ def test_sessions_run_without_jit_compilation_unless_it_is_asked_for():
     """The planner overestimates the rows of a source with a long history, and
     JIT-compiled a batch's lookup of its sources' last good checks: 5.5 of the
     6 ms it took, for a query that reads 50 rows by index."""
-    show = "from django.db import connection\nwith connection.cursor() as cursor:\n    cursor.execute('SHOW jit')\n    print(cursor.fetchone()[0])\n"
+    show = (
+        "from django.db import connection\n"
+        "with connection.cursor() as cursor:\n"
+        "    cursor.execute('SHOW jit')\n"
+        "    print(cursor.fetchone()[0])\n"
+    )
     by_default = manage("shell", "-c", show, DATABASE_URL=test_database_url(), DEBUG="true")
     asked_for = manage("shell", "-c", show, DATABASE_URL=test_database_url(), DATABASE_JIT="true", DEBUG="true")
     assert by_default.returncode == 0, by_default.stderr

@@ -21,9 +21,9 @@ page server, Redis and PostgreSQL, and the rest of a check, share them.
 
 Then it runs the checker's batches in this process (``checking.run_checks``,
 batches of 50 over ``--batch-pages`` sources of the bench database, first
-checks and then unchanged re-checks answered 304), once with a thread a
-page, as the checker fetches, and once with one thread fetching the pages
-in turn, and prints for the re-checks the CPU the fetches took in the
+checks and then unchanged re-checks answered 304), with a thread a page,
+as the checker fetches, with 8 threads, and with one fetching the pages in
+turn, and prints for the re-checks the CPU the fetches took in the
 threads that ran them and the whole process's CPU, per check: what the
 threads' taking turns on the GIL costs when every answer comes at once.
 Runs against DATABASE_URL (default: the ``tracker_bench`` database of
@@ -140,7 +140,7 @@ def main():
 
         report("urllib3 alone, 304, one after another", cpu_ms_per_call(lambda: run(get_urllib3, range(args.n))))
 
-    for threads in (CONCURRENCY, 1):
+    for threads in (CONCURRENCY, 8, 1):
         fetch_ms, process_ms = batch_cpu(port, args.batch_pages, threads)
         print(
             f"{f'batches, {threads} fetch thread(s) a process':>44}: re-checks (304) took {fetch_ms:5.3f} ms of "

@@ -20,6 +20,7 @@ of writing a batch of 50 checks (4 of 6 ms).
 
 import itertools
 
+import psycopg
 from django.db import connections, router
 
 # Parameters in one statement: well under PostgreSQL's 65,535 and SQLite's 32,766.
@@ -59,8 +60,6 @@ def _cursor(connection):
     on PostgreSQL a ``RawCursor``, for the server's placeholders."""
     if connection.vendor != "postgresql":
         return connection.cursor()
-    import psycopg  # only where PostgreSQL is the database
-
     connection.ensure_connection()
     raw = psycopg.RawCursor(connection.connection)
     return connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)

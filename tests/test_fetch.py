@@ -357,7 +357,7 @@ def test_an_answer_without_a_page_leaves_its_connection_for_the_next_fetch(loopb
     assert len(loopback_server.connections) == 1
 
 
-def test_a_long_error_page_is_not_read_to_keep_its_connection(loopback_server, allow_loopback, monkeypatch):
+def test_a_long_error_page_is_not_read_to_keep_its_connection(loopback_server, allow_loopback):
     loopback_server.route("/gone", status=404, body=b"x" * (fetch_module.DRAINED_AT_MOST + 1))
 
     results = [fetch(loopback_server.url("/gone")) for _ in range(2)]

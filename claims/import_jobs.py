@@ -3,11 +3,13 @@
 The page stores the file in a ``Job`` and queues ``IMPORT_TASK``. Each run of
 the task imports rows for at most ``CHUNK_SECONDS`` (well inside the task's
 soft time limit: 10,000 rows take minutes) and then queues the next run, so
-a job of any size is many short tasks. Each row goes in its own transaction
-together with its ``JobRow`` (its claim or its errors) and the job's counts,
-so a worker that dies mid-row leaves the row undone, and the run that takes
-over (the message is redelivered, acknowledged late) skips every row already
-recorded: each row of the file is accounted for once, by its number.
+a job of any size is many short tasks. Rows go in transactions of
+``IMPORT_ROWS_PER_TRANSACTION`` (``importing.import_rows``), each together
+with its rows' ``JobRow``s (their claims or their errors) and the job's
+counts, so a worker that dies mid-transaction leaves its rows undone, and
+the run that takes over (the message is redelivered, acknowledged late)
+skips every row already recorded: each row of the file is accounted for
+once, by its number.
 
 ``manage.py import_claims`` stays synchronous (``importing.import_claims``).
 """
@@ -24,7 +26,7 @@ from django.utils import timezone
 from sources.services import checks_sent_together
 
 from .choices import JobKind, JobStatus
-from .importing import import_row, parse_file
+from .importing import import_rows, parse_file
 from .models import Job, JobRow
 from .permissions import Action, require
 
@@ -68,23 +70,28 @@ def run_import(job_id: int) -> bool:
     done = set(job.rows.values_list("number", flat=True))
     waiting = [row for row in parse_file(job.file_name, io.BytesIO(bytes(job.content))) if row.number not in done]
     deadline = time.monotonic() + chunk_seconds()
+    size = settings.IMPORT_ROWS_PER_TRANSACTION
     taken = 0
     with checks_sent_together():
         while taken < len(waiting) and time.monotonic() < deadline:
-            _import_one(job, waiting[taken])
-            taken += 1
+            _import_some(job, waiting[taken : taken + size])
+            taken += size
     if taken < len(waiting):
         return True
     Job.objects.filter(pk=job.pk).update(status=JobStatus.FINISHED, finished_at=timezone.now())
     return False
 
 
-def _import_one(job: Job, row) -> None:
+def _import_some(job: Job, rows) -> None:
     with transaction.atomic():
-        result = import_row(job.owner, row, keep_duplicates=job.keep_duplicates)
-        JobRow.objects.create(job=job, number=row.number, claim=result.claim, errors=result.errors)
-        refused = int(result.claim is None)
-        Job.objects.filter(pk=job.pk).update(rows_done=F("rows_done") + 1, rows_refused=F("rows_refused") + refused)
+        results = import_rows(job.owner, rows, keep_duplicates=job.keep_duplicates)
+        JobRow.objects.bulk_create(
+            JobRow(job=job, number=result.number, claim=result.claim, errors=result.errors) for result in results
+        )
+        refused = sum(result.claim is None for result in results)
+        Job.objects.filter(pk=job.pk).update(
+            rows_done=F("rows_done") + len(results), rows_refused=F("rows_refused") + refused
+        )
 
 
 def mark_failed(job_id: int) -> None:

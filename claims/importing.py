@@ -3,7 +3,9 @@
 ``parse_csv`` and ``parse_json`` turn a file into ``ImportRow``s of the same
 shape; ``import_claims`` submits each row through ``submit_claim`` in its
 own savepoint, so that a row goes in whole or not at all, is reported (row
-number, column, message) if it cannot, and does not stop the others.
+number, column, message) if it cannot, and does not stop the others. Rows
+go ``IMPORT_ROWS_PER_TRANSACTION`` to a transaction (``import_rows``), whose
+claims are graded and checked for contradictions together when it ends.
 
 Both read what the export writes (``claims.csv_columns``): a CSV file in its
 columns, or JSON as a list of objects (or ``{"claims": [...]}``) with the
@@ -24,6 +26,7 @@ import datetime
 import io
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DatabaseError, transaction
 from django.utils.dateparse import parse_date
@@ -38,7 +41,7 @@ from .csv_columns import CLAIM_COLUMNS, EXPORT_ONLY_COLUMNS, GROUPS, group_colum
 from .lookups import resolve_event
 from .models import Actor, CasualtyFigure, Claim, ClaimSource, Event, Place, TroopPresence
 from .permissions import Action, require
-from .services import SourceLinkData, submit_claim
+from .services import SourceLinkData, changes_told_together, submit_claim
 
 # Where a row's errors go when they belong to no one field.
 ROW = "row"
@@ -510,6 +513,15 @@ def import_row(user, row: ImportRow, *, keep_duplicates: bool = False) -> RowRes
     return RowResult(row.number, claim=claim)
 
 
+def import_rows(user, rows: list[ImportRow], *, keep_duplicates: bool = False) -> list[RowResult]:
+    """Submit ``rows`` (see ``import_row``) in one transaction, each in a
+    savepoint of its own; the apps above are told of their claims together
+    before it commits. At most ``IMPORT_ROWS_PER_TRANSACTION`` rows at once:
+    a transaction holds the parties and places its rows created until it ends."""
+    with transaction.atomic(), changes_told_together():
+        return [import_row(user, row, keep_duplicates=keep_duplicates) for row in rows]
+
+
 def import_claims(user, rows: list[ImportRow], *, keep_duplicates: bool = False) -> ImportReport:
     """Submit each of ``rows`` as a claim by ``user`` (see ``import_row``);
     report every row.
@@ -519,5 +531,9 @@ def import_claims(user, rows: list[ImportRow], *, keep_duplicates: bool = False)
     the others.
     """
     require(user, Action.IMPORT_CLAIMS)
+    size = settings.IMPORT_ROWS_PER_TRANSACTION
+    results = []
     with checks_sent_together():
-        return ImportReport([import_row(user, row, keep_duplicates=keep_duplicates) for row in rows])
+        for start in range(0, len(rows), size):
+            results += import_rows(user, rows[start : start + size], keep_duplicates=keep_duplicates)
+    return ImportReport(results)

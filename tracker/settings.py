@@ -355,6 +355,12 @@ SOFT_404_PROBE_TTL = env_int("SOFT_404_PROBE_TTL_SECONDS", 24 * 3600, minimum=1)
 # inside the task's soft time limit (a 60 KB article is read in 14 ms, a
 # 600 KB one in 120).
 SOURCE_CHECK_BATCH_SIZE = env_int("SOURCE_CHECK_BATCH_SIZE", 50)
+# Imported rows per transaction (claims/importing.py): their claims are graded
+# and checked for contradictions together, which took half of an
+# import's time claim by claim; the transaction holds the parties and places
+# its rows create (another writer naming the same new party waits) for about
+# a second.
+IMPORT_ROWS_PER_TRANSACTION = 25
 # Bounded history (sources/retention.py): of a run of checks that saw the same
 # page, those between the first and the last are pruned once SOURCE_HISTORY_DAYS
 # old; each source's newest SOURCE_HISTORY_KEEP checks are kept whatever they

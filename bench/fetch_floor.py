@@ -13,7 +13,10 @@ process fetches the same pages in turn with:
   round trips), which every fetch goes through;
 * httpx alone: one client, one request after another; from 50 threads at
   once, as a batch's fetches run; and from an asyncio loop, 50 at once;
-* urllib3 alone, one request after another, for comparison.
+* urllib3 alone, one request after another, for comparison;
+* libcurl alone (pycurl's multi interface), 50 at once from one thread:
+  the transfers run in C, and Python only hands them over and collects
+  their answers.
 
 Each line gives the CPU time of this process per fetch (user and system)
 and what two cores would reach at that cost with nothing else to do: the
@@ -33,6 +36,7 @@ Runs against DATABASE_URL (default: the ``tracker_bench`` database of
 import argparse
 import asyncio
 import hashlib
+import io
 import os
 import sys
 import tempfile
@@ -41,6 +45,8 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+import pycurl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -140,6 +146,8 @@ def main():
 
         report("urllib3 alone, 304, one after another", cpu_ms_per_call(lambda: run(get_urllib3, range(args.n))))
 
+    report(f"libcurl alone, 304, {CONCURRENCY} at once", cpu_ms_per_call(lambda: curl_multi(urls, etags)))
+
     for threads in (CONCURRENCY, 8, 1):
         fetch_ms, process_ms = batch_cpu(port, args.batch_pages, threads)
         print(
@@ -147,6 +155,39 @@ def main():
             f"CPU a check in the fetch threads, {process_ms:5.3f} ms in the whole process"
         )
     server.terminate()
+
+
+def curl_multi(urls: list[str], etags: list[str]) -> int:
+    """Fetch each of ``urls`` once, asking with its ETag, ``CONCURRENCY`` at
+    once through one libcurl multi handle, whose connections are kept from
+    transfer to transfer; how many were fetched. Raises unless every answer
+    was a 304."""
+    multi, idle = pycurl.CurlMulti(), [pycurl.Curl() for _ in range(CONCURRENCY)]
+    waiting, running, statuses = list(zip(urls, etags, strict=True)), 0, []
+    while waiting or running:
+        while waiting and idle:
+            url, etag = waiting.pop()
+            handle = idle.pop()
+            handle.setopt(pycurl.URL, url)
+            handle.setopt(pycurl.HTTPHEADER, [f"If-None-Match: {etag}"])
+            handle.setopt(pycurl.WRITEDATA, io.BytesIO())
+            multi.add_handle(handle)
+            running += 1
+        while multi.perform()[0] == pycurl.E_CALL_MULTI_PERFORM:
+            pass
+        queued = 1
+        while queued:
+            queued, succeeded, failed = multi.info_read()
+            for handle in [*succeeded, *(handle for handle, _code, _message in failed)]:
+                statuses.append(handle.getinfo(pycurl.RESPONSE_CODE))
+                multi.remove_handle(handle)
+                idle.append(handle)
+                running -= 1
+        if running:
+            multi.select(1.0)
+    if set(statuses) != {304}:
+        raise SystemExit(f"libcurl's answers were not all 304: {sorted(set(statuses))}")
+    return len(urls)
 
 
 def batch_cpu(port: int, pages: int, threads: int) -> tuple[float, float]:

@@ -517,8 +517,14 @@ def import_rows(user, rows: list[ImportRow], *, keep_duplicates: bool = False) -
     """Submit ``rows`` (see ``import_row``) in one transaction, each in a
     savepoint of its own; the apps above are told of their claims together
     before it commits. At most ``IMPORT_ROWS_PER_TRANSACTION`` rows at once:
-    a transaction holds the parties and places its rows created until it ends."""
-    with transaction.atomic(), changes_told_together():
+    a transaction holds the parties and places its rows created until it ends.
+    Should the telling fail on the database's side, the rows are submitted
+    again one by one, each told of alone, so that one row's claim that trips
+    up a receiver is refused by itself rather than taking the others down."""
+    try:
+        with transaction.atomic(), changes_told_together():
+            return [import_row(user, row, keep_duplicates=keep_duplicates) for row in rows]
+    except DatabaseError:
         return [import_row(user, row, keep_duplicates=keep_duplicates) for row in rows]
 
 

@@ -15,7 +15,7 @@ def run_import_task(self, job_id: int) -> None:
     try:
         rows_left = run_import(job_id)
     except SoftTimeLimitExceeded:
-        rows_left = True  # the row under way was rolled back; the next run takes it again
+        rows_left = True  # the rows under way were rolled back; the next run takes them again
     except Exception:
         logger.exception("Import job %s stopped.", job_id)
         mark_failed(job_id)

@@ -324,3 +324,22 @@ def test_a_claim_rolled_back_after_it_was_written_is_not_told_of(editor, event):
     assert report.failed[0].errors == {"row": ["refused after writing"]}
     assert told == [result.claim.pk for result in report.imported]
     assert list(Claim.objects.values_list("text", flat=True).order_by("pk")) == ["First", "Third"]
+
+
+def test_rows_whose_claims_trip_up_a_receiver_together_are_taken_again_one_by_one(editor):
+    # Told together, one claim a receiver cannot take would take its transaction's other rows down with it.
+    def refuse_the_poison(sender, claim_ids, **kwargs):
+        if Claim.objects.filter(pk__in=claim_ids, text="Poison").exists():
+            raise DatabaseError("the receiver refused it")
+
+    claim_changed.connect(refuse_the_poison)
+    try:
+        rows = parse_json([{"text": text, "language": "en"} for text in ("First", "Poison", "Third")])
+        report = import_claims(editor, rows)
+    finally:
+        claim_changed.disconnect(refuse_the_poison)
+
+    assert [result.number for result in report.imported] == [1, 3]
+    assert report.failed[0].errors == {"row": ["the receiver refused it"]}
+    assert list(Claim.objects.values_list("text", flat=True).order_by("pk")) == ["First", "Third"]
+    assert ClaimGrade.objects.count() == 2

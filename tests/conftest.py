@@ -8,20 +8,18 @@ where it is not the one configured.
 """
 
 import itertools
-from contextlib import contextmanager
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
-from django.db import transaction
-from django.test import override_settings
 from django.utils import translation
 from rest_framework.test import APIClient
 
 from accounts.roles import Role
 from claims.choices import ClaimKind, Language
 from claims.services import SourceLinkData, submit_claim
+from tests.written_once import FAST_PASSWORD_HASHERS
 
 # Fixture modules: the loopback HTTP server, the browser, the Celery worker, the web process,
 # warcio check over all archives, the S3-compatible object store.
@@ -119,9 +117,6 @@ def _default_language_after():
     translation.deactivate()
 
 
-FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Tests create accounts by the hundred, and log in with them; the
@@ -129,20 +124,6 @@ def fast_password_hashing(settings):
     on this machine) would be much of the suite's time. Which hasher
     production uses is Django's default, which these tests do not change."""
     settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
-
-
-@contextmanager
-def written_for_the_module(django_db_blocker):
-    """For a module-scoped fixture that writes the rows its module's tests
-    share, once, as Django's ``TestCase.setUpTestData`` does: in a
-    transaction rolled back after the module's last test, each test running
-    in a savepoint of it (pytest-django's ``db``), so that what one test
-    writes is gone for the next. The module's tests are marked ``django_db``
-    (pytest-django sets up the test database only for such tests), and none
-    is transactional."""
-    with django_db_blocker.unblock(), transaction.atomic(), override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
-        yield
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from sources.archive import archive
 from sources.choices import CheckOutcome
 from sources.fetch import Exchange, FetchResult
 from sources.models import Outlet, Source, SourceCheck
-from tests.conftest import written_for_the_module
+from tests.written_once import written_for_the_module
 
 pytestmark = pytest.mark.django_db
 

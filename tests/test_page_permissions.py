@@ -27,9 +27,9 @@ from claims.services import SourceLinkData, add_evidence, submit_claim
 from claims.workflow import change_status
 from intelligence.models import ContradictionFlag
 from sources.models import Outlet, SourceCheck
-from tests.conftest import written_for_the_module
 from tests.import_pages import import_through_page
 from tests.pages import database_state, edit, submission
+from tests.written_once import written_for_the_module
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,6 @@ database changes.
 from datetime import date
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.test import override_settings
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -25,7 +24,7 @@ from sources.archive import archive
 from sources.choices import CheckOutcome
 from sources.fetch import Exchange, FetchResult
 from sources.models import Outlet, Source, SourceCheck
-from tests.written_once import written_for_the_module
+from tests.written_once import member, written_for_the_module
 
 pytestmark = pytest.mark.django_db
 
@@ -132,10 +131,8 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
 
 
 def _write_world() -> dict:
-    submitter, chief, deputy = (User.objects.create_user(name) for name in ("submitter", "chief", "deputy"))
-    submitter.groups.add(Group.objects.get_or_create(name=Role.REVIEWER)[0])
-    for editor in (chief, deputy):
-        editor.groups.add(Group.objects.get_or_create(name=Role.EDITOR)[0])
+    submitter = member("submitter", Role.REVIEWER)
+    chief, deputy = member("chief", Role.EDITOR), member("deputy", Role.EDITOR)
 
     def submit(sources=(), figures=(), **fields):
         fields = {"text": f"Claim {Claim.objects.count() + 1}", "language": "en", "kind": "statement", **fields}

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -29,7 +28,7 @@ from intelligence.models import ContradictionFlag
 from sources.models import Outlet, SourceCheck
 from tests.import_pages import import_through_page
 from tests.pages import database_state, edit, submission
-from tests.written_once import written_for_the_module
+from tests.written_once import member, written_for_the_module
 
 pytestmark = pytest.mark.django_db
 
@@ -75,9 +74,7 @@ class World:
 
 
 def _write_world() -> World:
-    submitter, chief = User.objects.create_user("world_reviewer"), User.objects.create_user("world_editor")
-    submitter.groups.add(Group.objects.get_or_create(name=Role.REVIEWER)[0])
-    chief.groups.add(Group.objects.get_or_create(name=Role.EDITOR)[0])
+    submitter, chief = member("world_reviewer", Role.REVIEWER), member("world_editor", Role.EDITOR)
 
     def submit(text, sources=(), figures=(), **fields):
         fields = {"text": text, "language": "en", "kind": "statement", **fields}

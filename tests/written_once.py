@@ -2,6 +2,7 @@
 
 from contextlib import contextmanager
 
+from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django.test import override_settings
 
@@ -21,3 +22,10 @@ def written_for_the_module(django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic(), override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
         yield
         transaction.set_rollback(True)
+
+
+def member(username: str, role: str) -> User:
+    """An account holding ``role``, which no one logs in with (it has no password)."""
+    user = User.objects.create_user(username)
+    user.groups.add(Group.objects.get_or_create(name=role)[0])
+    return user

@@ -27,20 +27,22 @@ def _with_details(queryset):
     )
 
 
-def _rivals(claim: Claim):
-    """The other claims of ``claim``'s event that could conflict with it:
-    those with a figure of one of its categories and populations, or a
-    presence of one of its forces. Reading only these keeps an import of
-    many claims into one event from reading the whole event per claim."""
-    figures = Q()
-    for category, population in {(f.category, f.population) for f in claim.casualty_figures.all()}:
-        figures |= Q(casualty_figures__category=category, casualty_figures__population=population)
-    forces = {presence.force_id for presence in claim.troop_presences.all()}
-    rivals = Q(troop_presences__force_id__in=forces) if forces else Q(pk__in=[])
-    if figures:
-        rivals |= figures
-    candidates = Claim.objects.filter(rivals).filter(event_id=claim.event_id).exclude(pk=claim.pk)
-    return Claim.objects.filter(pk__in=candidates.values("pk"))
+def _rivals(claims: list[Claim]):
+    """The claims of the events of ``claims`` that could conflict with one
+    of them: those with a figure of one of its categories and populations,
+    or a presence of one of its forces, in its event. Reading only these
+    keeps an import of many claims into one event from reading the whole
+    event again and again."""
+    rivals = Q(pk__in=[])
+    for claim in claims:
+        kinds = Q(pk__in=[])
+        for category, population in {(f.category, f.population) for f in claim.casualty_figures.all()}:
+            kinds |= Q(casualty_figures__category=category, casualty_figures__population=population)
+        forces = {presence.force_id for presence in claim.troop_presences.all()}
+        if forces:
+            kinds |= Q(troop_presences__force_id__in=forces)
+        rivals |= Q(kinds, event_id=claim.event_id)
+    return Claim.objects.filter(pk__in=Claim.objects.filter(rivals).values("pk"))
 
 
 def log_on_both_claims(flag: ContradictionFlag, user, action: str, note: str = "") -> None:
@@ -49,24 +51,48 @@ def log_on_both_claims(flag: ContradictionFlag, user, action: str, note: str = "
         record_contradiction(claim, user, action, other_claim_id=other, reason=reason, note=note)
 
 
-def recompute_flags(claim_id: int, user) -> set[int]:
-    """Bring the flags of claim ``claim_id`` up to date with what it now says;
-    returns the ids of the claims a flag was opened or resolved on (their
-    grades count open flags, ``grading``)."""
-    claim = _with_details(Claim.objects.filter(pk=claim_id)).get()
-    found = {}
-    if comparable(claim):
-        others = _with_details(_rivals(claim))
-        for other in others:
-            first, second = sorted((claim, other), key=lambda row: row.pk)
-            for conflict in conflicts_between(first, second):
-                found[(first.pk, second.pk, conflict.key)] = (first, second, conflict)
-    existing = {
-        (flag.first_claim_id, flag.second_claim_id, flag.key): flag
-        for flag in ContradictionFlag.objects.select_for_update()
-        .filter(Q(first_claim=claim) | Q(second_claim=claim))
+def recompute_flags(claim_ids, user) -> set[int]:
+    """Bring the flags of the claims ``claim_ids`` up to date with what they
+    now say, one claim after another, as if each had changed alone (a flag
+    one claim opens is one the next finds); returns the ids of the claims a
+    flag was opened or resolved on (their grades count open flags,
+    ``grading``). The claims, their rivals and their flags are read once for
+    all of them: an import tells of its claims by the transaction."""
+    claims = {claim.pk: claim for claim in _with_details(Claim.objects.filter(pk__in=claim_ids))}
+    rivals = list(_with_details(_rivals([claim for claim in claims.values() if comparable(claim)])))
+    flags = _Flags(
+        ContradictionFlag.objects.select_for_update()
+        .filter(Q(first_claim__in=claims) | Q(second_claim__in=claims))
         .select_related("first_claim", "second_claim")
-    }
+    )
+    touched = set()
+    for claim_id in dict.fromkeys(claim_ids):
+        if claim_id in claims:
+            touched |= _recompute(claims[claim_id], rivals, flags, user)
+    return touched
+
+
+class _Flags:
+    """The flags of the claims being recomputed, by identity (first claim,
+    second claim, key), kept up to date as they are opened."""
+
+    def __init__(self, flags):
+        self._by_identity = {(flag.first_claim_id, flag.second_claim_id, flag.key): flag for flag in flags}
+
+    def of(self, claim: Claim) -> dict:
+        return {identity: flag for identity, flag in self._by_identity.items() if claim.pk in identity[:2]}
+
+    def add(self, identity, flag: ContradictionFlag) -> None:
+        self._by_identity[identity] = flag
+
+
+def _recompute(claim: Claim, rivals: list[Claim], flags: _Flags, user) -> set[int]:
+    found = {}
+    for other in rivals:
+        first, second = sorted((claim, other), key=lambda row: row.pk)
+        for conflict in conflicts_between(first, second):
+            found[(first.pk, second.pk, conflict.key)] = (first, second, conflict)
+    existing = flags.of(claim)
     touched = set()
     for identity, flag in existing.items():
         if identity not in found and flag.status != FlagStatus.RESOLVED:
@@ -85,6 +111,7 @@ def recompute_flags(claim_id: int, user) -> set[int]:
                 key=conflict.key,
                 details=conflict.details,
             )
+            flags.add(identity, flag)
             log_on_both_claims(flag, user, LogAction.CONTRADICTION_FLAGGED)
             touched.update(identity[:2])
         elif flag.status == FlagStatus.RESOLVED:

@@ -49,10 +49,7 @@ def regrade_claim(sender, claim_ids, **kwargs) -> None:
 def recompute_contradiction_flags(sender, claim_ids, user, statement_changed, **kwargs) -> None:
     if not statement_changed:
         return
-    flagged = set()
-    for claim_id in claim_ids:
-        flagged |= recompute_flags(claim_id, user)
-    grade_claims(flagged)  # an open flag contests a claim
+    grade_claims(recompute_flags(claim_ids, user))  # an open flag contests a claim
 
 
 @receiver(history_pins, dispatch_uid="intelligence.history_pins")

@@ -24,6 +24,7 @@ from claims.lookups import get_or_create_place
 from claims.models import ClaimGrade, Event
 from claims.services import SourceLinkData, add_evidence, edit_claim, link_source, submit_claim
 from claims.workflow import change_status
+from intelligence.flags import recompute_flags
 from intelligence.models import ContradictionFlag, FlagStatus
 from intelligence.services import explain_flag
 
@@ -363,3 +364,15 @@ def test_a_claim_submitted_with_its_sources_is_graded_once(reviewer, event):
         sql for sql in _statements_on(ClaimGrade._meta.db_table, queries.captured_queries) if "INSERT" in sql
     ]
     assert len(grade_writes) == 1
+
+
+@pytest.mark.parametrize("claims", [4, 12])
+def test_the_flags_of_claims_told_of_together_are_read_once_for_all(claim_with, reviewer, claims):
+    # An import tells of 25 claims at once: read claim by claim, their rivals and flags
+    # cost a dozen queries a claim, most of an import's time once grading was shared.
+    written = [claim_with(figure(Q.EXACT, 6 + n % 2), party=f"Party {n}") for n in range(claims)]
+    with CaptureQueriesContext(connection) as queries:
+        touched = recompute_flags([claim.pk for claim in written], reviewer)
+    assert touched == set()  # nothing changed since each was written: no flag opened or resolved
+    assert len(queries.captured_queries) == 7  # the claims, their rivals, each with figures and presences; the flags
+    assert len(open_flags()) == (claims // 2) ** 2  # every 6 against every 7

@@ -369,7 +369,7 @@ def test_a_claim_submitted_with_its_sources_is_graded_once(reviewer, event):
 @pytest.mark.parametrize("claims", [4, 12])
 def test_the_flags_of_claims_told_of_together_are_read_once_for_all(claim_with, reviewer, claims):
     # An import tells of 25 claims at once: read claim by claim, their rivals and flags
-    # cost a dozen queries a claim, most of an import's time once grading was shared.
+    # cost a dozen queries a claim, half of an import's time once grading was shared.
     written = [claim_with(figure(Q.EXACT, 6 + n % 2), party=f"Party {n}") for n in range(claims)]
     with CaptureQueriesContext(connection) as queries:
         touched = recompute_flags([claim.pk for claim in written], reviewer)

@@ -10,6 +10,8 @@ explained flag stays explained while its conflict lasts. Every such step is
 written to both claims' logs through ``claims.services.record_contradiction``.
 """
 
+from collections import defaultdict
+
 from django.db.models import Prefetch, Q
 
 from claims.choices import LogAction
@@ -77,13 +79,16 @@ class _Flags:
     second claim, key), kept up to date as they are opened."""
 
     def __init__(self, flags):
-        self._by_identity = {(flag.first_claim_id, flag.second_claim_id, flag.key): flag for flag in flags}
+        self._of_claim = defaultdict(dict)  # claim id: {identity: flag}, the flags it is one of the two claims of
+        for flag in flags:
+            self.add((flag.first_claim_id, flag.second_claim_id, flag.key), flag)
 
     def of(self, claim: Claim) -> dict:
-        return {identity: flag for identity, flag in self._by_identity.items() if claim.pk in identity[:2]}
+        return dict(self._of_claim[claim.pk])
 
     def add(self, identity, flag: ContradictionFlag) -> None:
-        self._by_identity[identity] = flag
+        for claim_id in identity[:2]:
+            self._of_claim[claim_id][identity] = flag
 
 
 def _recompute(claim: Claim, rivals: list[Claim], flags: _Flags, user) -> set[int]:

@@ -1,6 +1,7 @@
 """Bulk import: good rows go in, bad rows are reported by row and field."""
 
 import json
+from contextlib import contextmanager
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -18,6 +19,19 @@ from sources.models import Source
 from tests.import_pages import import_through_page
 
 pytestmark = pytest.mark.django_db
+
+
+@contextmanager
+def receiving(*connections):
+    """Connect each ``(signal, receiver)`` while the block runs."""
+    for signal, receiver in connections:
+        signal.connect(receiver)
+    try:
+        yield
+    finally:
+        for signal, receiver in connections:
+            signal.disconnect(receiver)
+
 
 CSV_HEADER = "text,language,kind,translation,claimant,event,occurred_on,"
 CSV_HEADER += "figure1_category,figure1_low,figure1_high,figure1_qualifier,"
@@ -283,11 +297,8 @@ def test_an_import_tells_of_its_claims_a_batch_at_a_time_and_they_are_graded_and
     rows = [toll(n, f"Party {n}", 6) for n in range(12)]
     rows[3] = toll(3, "Local officials", 8)  # cannot be true beside the others' exactly 6
     rows[5] = {"text": "", "language": "en"}  # refused: no text
-    claim_changed.connect(listen)
-    try:
+    with receiving((claim_changed, listen)):
         report = import_claims(editor, parse_json(rows), keep_duplicates=True)
-    finally:
-        claim_changed.disconnect(listen)
 
     imported = [result.claim.pk for result in report.imported]
     assert len(imported) == 11
@@ -311,14 +322,9 @@ def test_a_claim_rolled_back_after_it_was_written_is_not_told_of(editor, event):
         if claim.text == "Second":
             raise DatabaseError("refused after writing")
 
-    claim_changed.connect(listen)
-    claim_submitted.connect(fail_on_the_second)
-    try:
-        rows = parse_json([{"text": text, "language": "en"} for text in ("First", "Second", "Third")])
+    rows = parse_json([{"text": text, "language": "en"} for text in ("First", "Second", "Third")])
+    with receiving((claim_changed, listen), (claim_submitted, fail_on_the_second)):
         report = import_claims(editor, rows)
-    finally:
-        claim_changed.disconnect(listen)
-        claim_submitted.disconnect(fail_on_the_second)
 
     assert [result.number for result in report.imported] == [1, 3]
     assert report.failed[0].errors == {"row": ["refused after writing"]}
@@ -332,12 +338,9 @@ def test_rows_whose_claims_trip_up_a_receiver_together_are_taken_again_one_by_on
         if Claim.objects.filter(pk__in=claim_ids, text="Poison").exists():
             raise DatabaseError("the receiver refused it")
 
-    claim_changed.connect(refuse_the_poison)
-    try:
-        rows = parse_json([{"text": text, "language": "en"} for text in ("First", "Poison", "Third")])
+    rows = parse_json([{"text": text, "language": "en"} for text in ("First", "Poison", "Third")])
+    with receiving((claim_changed, refuse_the_poison)):
         report = import_claims(editor, rows)
-    finally:
-        claim_changed.disconnect(refuse_the_poison)
 
     assert [result.number for result in report.imported] == [1, 3]
     assert report.failed[0].errors == {"row": ["the receiver refused it"]}
